@@ -1,0 +1,24 @@
+"""The twitchcheck command line: thin commands that parse input, call the core and format output."""
+
+from __future__ import annotations
+
+import typer
+
+from twitchcheck.cli import assess_cmd, eval_cmd, interactive, kb_cmd
+
+app = typer.Typer(
+    name="twitchcheck",
+    help="Make sense of muscle twitching. Informs, does not diagnose.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("assess")(assess_cmd.assess)
+app.command("eval")(eval_cmd.evaluate)
+app.command("start")(interactive.start)
+app.add_typer(kb_cmd.app, name="kb")
+
+
+def main() -> None:
+    """Entry point of the ``twitchcheck`` command."""
+    app()

@@ -1,0 +1,89 @@
+"""``twitchcheck assess``: one assessment from an evidence file or text, or many from JSON lines."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from twitchcheck.cli.errors import error_object, fail
+from twitchcheck.cli.render import render_assessment
+from twitchcheck.engine import EvidenceError
+from twitchcheck.service import assess_raw, assess_text, text_support_error
+
+SexOption = Annotated[str | None, typer.Option("--sex", help="female or male")]
+
+
+def _read_json(path: Path, as_json: bool) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        fail("file_not_readable", f"cannot read {path}: {exc.strerror}", as_json=as_json)
+    except json.JSONDecodeError as exc:
+        fail("invalid_json", f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}", as_json=as_json)
+
+
+def _assess_line(line: str, number: int) -> dict[str, Any]:
+    """Assess one JSON line; a bad line becomes an error object and the batch goes on."""
+    try:
+        raw = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return {"case_id": None, **error_object("invalid_json", f"line {number}: {exc.msg}")}
+    if not isinstance(raw, dict):
+        return {"case_id": None, **error_object("invalid_case", f"line {number}: expected a JSON object")}
+    case_id = raw.get("id")
+    try:
+        if raw.get("evidence") is not None:
+            result = assess_raw(raw)
+        elif isinstance(raw.get("text"), str):
+            result = assess_text(raw["text"], age=raw.get("age"), sex=raw.get("sex"))
+        else:
+            return {"case_id": case_id, **error_object("invalid_case", "a line needs 'text' or 'evidence'")}
+    except EvidenceError as exc:
+        return {"case_id": case_id, **error_object("invalid_evidence", str(exc), exc.details)}
+    return {"case_id": case_id, **result}
+
+
+def assess(
+    evidence: Annotated[Path | None, typer.Option("--evidence", help="JSON file: {age, sex, evidence: [...]}")] = None,
+    jsonl: Annotated[Path | None, typer.Option("--jsonl", help="one case per line: {id, text, age?, sex?}")] = None,
+    text: Annotated[str | None, typer.Option("--text", help="a description in your own words")] = None,
+    age: Annotated[float | None, typer.Option("--age", help="age in years")] = None,
+    sex: SexOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a readable report")] = False,
+) -> None:
+    """Assess twitching: movement type, likely causes, triage, tests and self-care."""
+    given = [name for name, value in (("--evidence", evidence), ("--jsonl", jsonl), ("--text", text)) if value]
+    if len(given) != 1:
+        fail("usage", "give exactly one of --evidence, --jsonl or --text", as_json=as_json)
+    if jsonl is not None:
+        try:
+            handle = jsonl.open(encoding="utf-8")
+        except OSError as exc:
+            fail("file_not_readable", f"cannot read {jsonl}: {exc.strerror}", as_json=True)
+        with handle:
+            for number, line in enumerate(handle, start=1):
+                if line.strip():
+                    sys.stdout.write(json.dumps(_assess_line(line, number)) + "\n")
+        return
+    try:
+        if text is not None:
+            if (why := text_support_error()) is not None:
+                fail("text_not_available", why, as_json=as_json)
+            result = assess_text(text, age=age, sex=sex)
+        else:
+            assert evidence is not None
+            raw = _read_json(evidence, as_json)
+            if not isinstance(raw, dict):
+                fail("invalid_case", "the evidence file must hold a JSON object", as_json=as_json)
+            overrides = {k: v for k, v in (("age", age), ("sex", sex)) if v is not None}
+            result = assess_raw({**raw, **overrides})
+    except EvidenceError as exc:
+        fail("invalid_evidence", str(exc), as_json=as_json, details=exc.details)
+    if as_json:
+        sys.stdout.write(json.dumps(result) + "\n")
+    else:
+        render_assessment(result)

@@ -1,0 +1,90 @@
+"""``twitchcheck eval``: score the engine on a vignette file."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.table import Table
+
+from twitchcheck.cli.errors import fail
+from twitchcheck.engine import EvidenceError
+from twitchcheck.evaluation.metrics import Outcome, Summary, by_triage_level, outcome, summarise
+from twitchcheck.evaluation.vignettes import load_vignettes
+from twitchcheck.service import assess_raw, assess_text, text_support_error
+
+COLUMNS = ("n", "top-1", "top-3", "movement", "triage exact", "safe", "in range", "over:under", "emerg. missed")
+
+
+def _row(name: str, s: Summary) -> list[str]:
+    ratio = "n/a" if s.over_under is None else f"{s.over_under:.1f}"
+    return [
+        name,
+        str(s.n),
+        f"{s.top1:.0%}",
+        f"{s.top3:.0%}",
+        f"{s.movement:.0%}",
+        f"{s.triage_exact:.0%}",
+        f"{s.triage_safe:.0%}",
+        f"{s.triage_in_range:.0%}",
+        f"{ratio} ({s.over}:{s.under})",
+        f"{s.emergencies_missed}/{s.emergencies}",
+    ]
+
+
+def markdown_table(overall: Summary, levels: dict[str, Summary]) -> str:
+    """The results as a Markdown table (for the README)."""
+    lines = ["| set | " + " | ".join(COLUMNS) + " |", "|---" * (len(COLUMNS) + 1) + "|"]
+    lines.append("| " + " | ".join(_row("all", overall)) + " |")
+    lines += ["| " + " | ".join(_row(f"expected {lv}", s)) + " |" for lv, s in levels.items()]
+    return "\n".join(lines)
+
+
+def evaluate(
+    vignettes: Annotated[Path, typer.Argument(help="YAML file of vignettes")],
+    from_text: Annotated[bool, typer.Option("--text", help="assess from the lay text instead of the evidence")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="print a Markdown table")] = False,
+    show_misses: Annotated[bool, typer.Option("--misses", help="list the vignettes that went wrong")] = False,
+) -> None:
+    """Score top-1/top-3 cause, movement, triage (exact, safe, in range) and emergencies missed."""
+    try:
+        cases = load_vignettes(vignettes)
+    except (OSError, ValueError, ValidationError) as exc:
+        fail("invalid_vignettes", f"cannot load {vignettes}: {exc}".splitlines()[0], as_json=as_json)
+    if from_text and (why := text_support_error()) is not None:
+        fail("text_not_available", why, as_json=as_json)
+    outcomes: list[Outcome] = []
+    for v in cases:
+        try:
+            result = assess_text(v.text, age=v.age, sex=v.sex) if from_text else assess_raw(v.case())
+        except EvidenceError as exc:
+            fail("invalid_evidence", f"vignette {v.id}: {exc}", as_json=as_json, details=exc.details)
+        outcomes.append(outcome(v, result))
+    overall, levels = summarise(outcomes), by_triage_level(outcomes)
+    if as_json:
+        payload = {"overall": overall.as_dict(), "by_triage_level": {k: s.as_dict() for k, s in levels.items()}}
+        sys.stdout.write(json.dumps(payload) + "\n")
+        return
+    if markdown:
+        sys.stdout.write(markdown_table(overall, levels) + "\n")
+    else:
+        table = Table(title=f"{vignettes} ({'text' if from_text else 'evidence'})")
+        for col in ("set", *COLUMNS):
+            table.add_column(col)
+        table.add_row(*_row("all", overall))
+        for lv, s in levels.items():
+            table.add_row(*_row(f"expected {lv}", s))
+        Console().print(table)
+    if show_misses:
+        for o in outcomes:
+            if not o.top(3) or o.delta != 0 or o.movement != o.expected_movement:
+                sys.stdout.write(
+                    f"{o.vignette_id}: expected {o.expected_condition}/{o.expected_movement}/{o.expected_triage}; "
+                    f"got {o.ranked[:3]}/{o.movement}/{o.triage}\n"
+                )

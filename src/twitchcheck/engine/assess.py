@@ -1,0 +1,190 @@
+"""Assemble an assessment (the CONTRACT.md JSON shape) from the differential and triage."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from twitchcheck.contract import OTHER_CONDITION_ID
+from twitchcheck.engine.differential import (
+    Differential,
+    Term,
+    differential,
+    likelihood_ratios,
+    movement_reasons,
+)
+from twitchcheck.engine.evidence import Case
+from twitchcheck.engine.model import FloatArray, Model
+from twitchcheck.engine.triage import TriageResult, triage
+from twitchcheck.kb.schema import TRIAGE_ORDER, Condition
+
+Assessment = dict[str, Any]
+LIKELY, POSSIBLE = 0.25, 0.05  # probability labels shown to people
+EXPLAIN_RATIO = 1.2  # an answer is listed for/against a cause when it moves the odds this much
+MAX_REASONS = 5
+
+
+def round_to_sum(probs: FloatArray, decimals: int = 4) -> list[float]:
+    """Round probabilities so that the rounded values still sum to exactly 1 (largest remainder)."""
+    scale = 10**decimals
+    scaled = probs / probs.sum() * scale
+    floors = np.floor(scaled)
+    shortfall = int(round(scale - floors.sum()))
+    for index in np.argsort(floors - scaled)[:shortfall]:
+        floors[index] += 1
+    return [float(v) / scale for v in floors]
+
+
+def describe(term: Term, finding_name: str) -> str:
+    """An answer in plain words, e.g. 'Muscle weakness: no'."""
+    if term.item.value is not None:
+        answer = f"{term.item.value}"
+        return f"{finding_name}: {'not ' if term.negated else ''}{answer}"
+    return f"{finding_name}: {'yes' if term.item.state == 'present' else 'no'}"
+
+
+def _explain(model: Model, ratios: FloatArray, terms: list[Term], column: int) -> tuple[list[dict], list[dict]]:
+    supporting, opposing = [], []
+    for row, term in enumerate(terms):
+        lr = float(ratios[row, column])
+        entry = {
+            "evidence": term.item.id,
+            "state": term.item.state,
+            "likelihood_ratio": round(lr, 2),
+            "text": describe(term, model.kb.findings[term.item.id].name),
+        }
+        if lr >= EXPLAIN_RATIO:
+            supporting.append(entry)
+        elif lr <= 1 / EXPLAIN_RATIO:
+            opposing.append(entry)
+    supporting.sort(key=lambda e: -e["likelihood_ratio"])
+    opposing.sort(key=lambda e: e["likelihood_ratio"])
+    return supporting[:MAX_REASONS], opposing[:MAX_REASONS]
+
+
+def _label(p: float) -> str:
+    return "likely" if p >= LIKELY else "possible" if p >= POSSIBLE else "unlikely"
+
+
+def _conditions(model: Model, diff: Differential, rounded: list[float]) -> list[dict[str, Any]]:
+    ratios = likelihood_ratios(model, diff.terms)
+    kb_conditions = list(model.kb.conditions.values())
+    out = []
+    for index in np.argsort(-diff.conditions, kind="stable"):
+        p = rounded[index]
+        supporting, opposing = _explain(model, ratios, diff.terms, int(index))
+        if index == model.other_index:
+            entry = {"id": OTHER_CONDITION_ID, "name": "Other causes", "lay_name": "A cause twitchcheck does not cover"}
+        else:
+            c = kb_conditions[index]
+            entry = {"id": c.id, "name": c.name, "lay_name": c.lay_name, "seriousness": c.seriousness}
+        entry |= {"probability": p, "label": _label(p), "for": supporting, "against": opposing}
+        out.append(entry)
+    return out
+
+
+def _movements(model: Model, diff: Differential) -> list[dict[str, Any]]:
+    rounded = round_to_sum(diff.movements)
+    out = []
+    for index in np.argsort(-diff.movements, kind="stable"):
+        movement = model.kb.movements[model.movement_ids[index]]
+        reasons = []
+        if diff.movements[index] >= POSSIBLE:
+            reasons = [
+                describe(t, model.kb.findings[t.item.id].name) for t in movement_reasons(model, diff, int(index))
+            ]
+        out.append(
+            {"id": movement.id, "name": movement.lay_name, "probability": rounded[index], "reasons": reasons}
+        )
+    return out
+
+
+def likely_conditions(model: Model, diff: Differential, limit: int = 3) -> list[Condition]:
+    """The causes that advice and tests are given for: the top ones, until 80% is covered."""
+    chosen: list[Condition] = []
+    total = 0.0
+    kb_conditions = list(model.kb.conditions.values())
+    for index in np.argsort(-diff.conditions, kind="stable"):
+        p = float(diff.conditions[index])
+        if len(chosen) >= limit or total >= 0.8 or (chosen and p < POSSIBLE):
+            break
+        total += p
+        if index != model.other_index:
+            chosen.append(kb_conditions[index])
+    return chosen
+
+
+def _tests(model: Model, conditions: list[Condition]) -> list[dict[str, str]]:
+    seen: dict[str, dict[str, str]] = {}
+    for c in conditions:
+        for t in c.tests:
+            if t.id not in seen:
+                test = model.kb.tests[t.id]
+                seen[t.id] = {"id": t.id, "name": test.name, "why": t.why, "for": c.id}
+    return list(seen.values())
+
+
+def _advice(model: Model, conditions: list[Condition]) -> list[dict[str, Any]]:
+    seen: dict[str, dict[str, Any]] = {}
+    for c in conditions:
+        for advice_id in c.advice:
+            if advice_id in seen:
+                seen[advice_id]["for"].append(c.id)
+                continue
+            a = model.kb.advice[advice_id]
+            seen[advice_id] = {"id": a.id, "text": a.text, "kind": a.kind, "evidence": a.evidence, "for": [c.id]}
+    return list(seen.values())
+
+
+def _safety_net(conditions: list[Condition], tri: TriageResult) -> list[str]:
+    lines: list[str] = []
+    for c in conditions:
+        lines += [s for s in c.safety_net if s not in lines]
+    generic = "See a doctor if the twitching spreads, keeps getting worse, or a muscle becomes weak or thinner."
+    if generic not in lines and TRIAGE_ORDER[tri.level] in ("self_care", "routine"):
+        lines.append(generic)
+    return lines
+
+
+def _uncertainty(diff: Differential, conditions: list[dict[str, Any]], case: Case) -> str:
+    top = conditions[0]
+    known = sum(1 for i in case.evidence if i.state != "unknown")
+    if known < 3:
+        return "Very little is known yet, so this is a rough first guess; answering more questions will sharpen it."
+    if top["probability"] >= 0.6:
+        return f"The leading cause is fairly clear ({top['probability']:.0%}), but twitchcheck cannot examine you."
+    return (
+        f"No single cause stands out (the leading one is {top['probability']:.0%}), "
+        "so several causes remain possible."
+    )
+
+
+def assess(model: Model, case: Case) -> Assessment:
+    """Evidence in, assessment out: movement type, causes, triage, tests, advice and safety net."""
+    diff = differential(model, case)
+    tri = triage(model, case, diff)
+    conditions = _conditions(model, diff, round_to_sum(diff.conditions))
+    chosen = likely_conditions(model, diff)
+    level = model.kb.policy.levels[tri.level]
+    return {
+        "age": case.age if case.age is None or not float(case.age).is_integer() else int(case.age),
+        "sex": case.sex,
+        "evidence": [item.to_dict() for item in case.evidence],
+        "movement": _movements(model, diff),
+        "conditions": conditions,
+        "triage": {
+            "level": level.id,
+            "label": level.label,
+            "time_frame": level.time_frame,
+            "clinician": tri.clinician,
+            "clinician_name": model.kb.policy.clinicians[tri.clinician],  # type: ignore[index]
+            "reasons": tri.reasons,
+            "red_flags": [r.id for r in tri.fired],
+        },
+        "tests": _tests(model, chosen),
+        "advice": _advice(model, chosen),
+        "safety_net": _safety_net(chosen, tri),
+        "uncertainty": _uncertainty(diff, conditions, case),
+        "disclaimer": model.kb.policy.disclaimer,
+    }

@@ -1,0 +1,188 @@
+"""The knowledge base compiled into arrays, so an assessment is a few vector sums.
+
+The model is a small Bayesian network: Condition -> Movement -> movement-level findings, and
+Condition -> condition-level findings. Every (finding, outcome) pair becomes one row of
+log-likelihoods over conditions (or movements); evidence selects rows and adds them up.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+from twitchcheck.contract import OTHER_CONDITION_ID
+from twitchcheck.engine.evidence import EvidenceItem
+from twitchcheck.kb.loader import KnowledgeBase
+from twitchcheck.kb.schema import AGE_BANDS, MOVEMENT_IDS, TRIAGE_ORDER, Condition, Finding, RuleCondition
+
+FloatArray = NDArray[np.float64]
+MOVEMENT_FLOOR = 1e-3  # no cause makes a movement type strictly impossible
+Outcome = tuple[str, str]  # (finding id, outcome id)
+
+
+def _outcome_probabilities(finding: Finding, p: float | dict[str, float]) -> dict[str, float]:
+    """Expand a stored probability into P(outcome) for every outcome of the finding."""
+    if isinstance(p, dict):
+        return dict(p)
+    return {"present": float(p), "absent": 1.0 - float(p)}
+
+
+def outcome_of(item: EvidenceItem, finding: Finding) -> tuple[str, bool] | None:
+    """The (outcome, negated) an evidence item selects, or None when it carries no information.
+
+    ``negated`` is True for "absent" answers about a choice option ("not constant"), whose
+    likelihood is 1 - P(option).
+    """
+    if item.state == "unknown":
+        return None
+    if finding.type == "boolean":
+        return item.state, False
+    if item.value is None:
+        return None
+    option = finding.bin_for(float(item.value)) if finding.type == "number" else str(item.value)
+    return option, item.state == "absent"
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    """A rule (red flag or escalation) in a form that is quick to test against evidence."""
+
+    all: frozenset[str]
+    any: frozenset[str]
+    values: tuple[tuple[str, frozenset[str]], ...]
+    age_min: float | None
+    age_max: float | None
+    sex: str | None
+
+    @classmethod
+    def of(cls, when: RuleCondition) -> CompiledRule:
+        values = tuple((fid, frozenset(opts)) for fid, opts in when.values.items())
+        return cls(frozenset(when.all), frozenset(when.any), values, when.age_min, when.age_max, when.sex)
+
+    def matches(self, present: frozenset[str], chosen: dict[str, str], age: float | None, sex: str | None) -> bool:
+        """True when every part of the rule holds for this person."""
+        if not self.all <= present or (self.any and not self.any & present):
+            return False
+        if any(chosen.get(fid) not in opts for fid, opts in self.values):
+            return False
+        if self.age_min is not None and (age is None or age < self.age_min):
+            return False
+        if self.age_max is not None and (age is None or age > self.age_max):
+            return False
+        return self.sex is None or self.sex == sex
+
+
+@dataclass(frozen=True)
+class Model:
+    """Arrays over conditions (C, last one is ``other``) and movements (M)."""
+
+    kb: KnowledgeBase
+    condition_ids: tuple[str, ...]
+    movement_ids: tuple[str, ...]
+    log_prior: FloatArray  # [C]
+    log_age: dict[str, FloatArray]  # band -> [C]
+    log_sex: dict[str, FloatArray]  # sex -> [C]
+    log_movement_given_condition: FloatArray  # [C, M]
+    movement_given_condition: FloatArray  # [C, M]
+    condition_rows: dict[Outcome, FloatArray]  # (finding, outcome) -> log P(outcome | c) [C]
+    movement_rows: dict[Outcome, FloatArray]  # (finding, outcome) -> log P(outcome | m) [M]
+    background: dict[Outcome, float]  # P(outcome | unrelated cause)
+    level_index: FloatArray  # [C] base triage level of each condition as an index into TRIAGE_ORDER
+    red_flag_rules: tuple[CompiledRule, ...]  # same order as kb.red_flags
+    escalations: dict[int, tuple[tuple[CompiledRule, int, str, str], ...]] = field(default_factory=dict)
+
+    @property
+    def other_index(self) -> int:
+        return len(self.condition_ids) - 1
+
+
+def _condition_table(kb: KnowledgeBase, finding: Finding, conditions: list[Condition]) -> dict[str, list[float]]:
+    """P(outcome | condition) for every outcome, with the background for silent conditions and ``other``."""
+    assert finding.background is not None
+    background = _outcome_probabilities(finding, finding.background)
+    table = {outcome: [] for outcome in background}  # type: dict[str, list[float]]
+    for condition in conditions:
+        entry = condition.likelihoods.get(finding.id)
+        probs = _outcome_probabilities(finding, entry.p) if entry else background
+        for outcome in table:
+            table[outcome].append(probs[outcome])
+    for outcome in table:
+        table[outcome].append(background[outcome])
+    return table
+
+
+def compile_model(kb: KnowledgeBase) -> Model:
+    """Turn a validated knowledge base into the arrays the engine works on."""
+    conditions = list(kb.conditions.values())
+    condition_ids = tuple(c.id for c in conditions) + (OTHER_CONDITION_ID,)
+    priors = [c.prior.value for c in conditions]
+    priors.append(max(1.0 - sum(priors), 1e-3))
+    log_age = {
+        band: np.log([getattr(c.age_factors, band) if c.age_factors else 1.0 for c in conditions] + [1.0])
+        for band, _ in AGE_BANDS
+    }
+    log_sex = {
+        sex: np.log([getattr(c.sex_factors, sex) if c.sex_factors else 1.0 for c in conditions] + [1.0])
+        for sex in ("female", "male")
+    }
+    pmc = np.full((len(condition_ids), len(MOVEMENT_IDS)), MOVEMENT_FLOOR)
+    for i, c in enumerate(conditions):
+        for m, share in c.movements.items():
+            pmc[i, MOVEMENT_IDS.index(m)] = max(share, MOVEMENT_FLOOR)
+    pmc[-1] = [kb.movements[m].other_share for m in MOVEMENT_IDS]
+    pmc /= pmc.sum(axis=1, keepdims=True)
+
+    condition_rows: dict[Outcome, FloatArray] = {}
+    movement_rows: dict[Outcome, FloatArray] = {}
+    background: dict[Outcome, float] = {}
+    for f in kb.findings.values():
+        if f.level == "condition":
+            for outcome, probs in _condition_table(kb, f, conditions).items():
+                condition_rows[(f.id, outcome)] = np.log(probs)
+                background[(f.id, outcome)] = probs[-1]
+        else:
+            present = np.array([kb.movements[m].likelihoods[f.id] for m in MOVEMENT_IDS])
+            movement_rows[(f.id, "present")] = np.log(present)
+            movement_rows[(f.id, "absent")] = np.log1p(-present)
+            other = pmc[-1]
+            background[(f.id, "present")] = float(other @ present)
+            background[(f.id, "absent")] = 1.0 - background[(f.id, "present")]
+
+    # A cause outside the knowledge base deserves a routine look by a GP if it is the likely one.
+    levels = np.array([TRIAGE_ORDER.index(c.triage.level) for c in conditions] + [1], dtype=float)
+    escalations = {
+        i: tuple(
+            (CompiledRule.of(e.when), TRIAGE_ORDER.index(e.level), e.clinician, e.why) for e in c.triage.escalations
+        )
+        for i, c in enumerate(conditions)
+        if c.triage.escalations
+    }
+    return Model(
+        kb=kb,
+        condition_ids=condition_ids,
+        movement_ids=MOVEMENT_IDS,
+        log_prior=np.log(priors),
+        log_age=log_age,
+        log_sex=log_sex,
+        log_movement_given_condition=np.log(pmc),
+        movement_given_condition=pmc,
+        condition_rows=condition_rows,
+        movement_rows=movement_rows,
+        background=background,
+        level_index=levels,
+        red_flag_rules=tuple(CompiledRule.of(r.when) for r in kb.red_flags),
+        escalations=escalations,
+    )
+
+
+def log_negated(row: FloatArray) -> FloatArray:
+    """log(1 - p) from log(p): the likelihood of "not this option"."""
+    return np.log1p(-np.minimum(np.exp(row), 1 - 1e-12))
+
+
+def clamp_log(x: float) -> float:
+    """A log value safe to exponentiate in reports."""
+    return max(min(x, 700.0), -700.0) if math.isfinite(x) else -700.0

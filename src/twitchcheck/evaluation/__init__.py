@@ -1,0 +1,1 @@
+"""Evaluation against vignettes, scored the way symptom-checker studies score."""
