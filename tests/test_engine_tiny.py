@@ -113,7 +113,5 @@ def test_bad_evidence_reports_every_problem(tiny: Engine) -> None:
 
 def test_last_answer_wins(tiny: Engine) -> None:
     """Two answers about one finding: the later one is used."""
-    result = tiny.assess(
-        {"evidence": [{"id": "weakness", "state": "present"}, {"id": "weakness", "state": "absent"}]}
-    )
+    result = tiny.assess({"evidence": [{"id": "weakness", "state": "present"}, {"id": "weakness", "state": "absent"}]})
     assert [e["state"] for e in result["evidence"]] == ["absent"]

@@ -17,14 +17,43 @@ from twitchcheck.kb.loader import KnowledgeBase
 from twitchcheck.kb.schema import Finding
 from twitchcheck.service import assess_raw, default_engine
 
-WARNING_SIGNS = ("weakness", "muscle_wasting", "swallowing_difficulty", "speech_difficulty", "breathing_difficulty",
-                 "confusion", "seizure", "fever")
-CHARACTER = ("brief_flicker", "rippling", "jerk_moves_limb", "rhythmic_shaking", "painful_tightening",
-             "sustained_pull", "urge_and_suppressible")
-CONTEXT = ("falling_asleep", "after_exercise", "stress_anxiety", "short_sleep", "new_medicine", "alcohol_heavy",
-           "numbness_tingling", "multiple_sites", "getting_worse")
-DURATIONS = {"1": ("days", 4), "2": ("1-2 weeks", 10), "3": ("2 weeks to 3 months", 45),
-             "4": ("3-12 months", 180), "5": ("over a year", 500)}
+WARNING_SIGNS = (
+    "weakness",
+    "muscle_wasting",
+    "swallowing_difficulty",
+    "speech_difficulty",
+    "breathing_difficulty",
+    "confusion",
+    "seizure",
+    "fever",
+)
+CHARACTER = (
+    "brief_flicker",
+    "rippling",
+    "jerk_moves_limb",
+    "rhythmic_shaking",
+    "painful_tightening",
+    "sustained_pull",
+    "urge_and_suppressible",
+)
+CONTEXT = (
+    "falling_asleep",
+    "after_exercise",
+    "stress_anxiety",
+    "short_sleep",
+    "new_medicine",
+    "alcohol_heavy",
+    "numbness_tingling",
+    "multiple_sites",
+    "getting_worse",
+)
+DURATIONS = {
+    "1": ("days", 4),
+    "2": ("1-2 weeks", 10),
+    "3": ("2 weeks to 3 months", 45),
+    "4": ("3-12 months", 180),
+    "5": ("over a year", 500),
+}
 ANSWERS = {"y": "present", "yes": "present", "n": "absent", "no": "absent", "?": "unknown", "": "unknown"}
 
 

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from collections.abc import Mapping
+from typing import Annotated, Any
 
 import typer
 import yaml
+from pydantic import BaseModel
 from rich.console import Console
 
 from twitchcheck.cli.errors import fail
@@ -40,9 +42,9 @@ def check(
     console.print("[green]knowledge base OK[/green]")
 
 
-def find_entry(kb: KnowledgeBase, entry_id: str) -> tuple[str, dict] | None:  # type: ignore[type-arg]
+def find_entry(kb: KnowledgeBase, entry_id: str) -> tuple[str, dict[str, Any]] | None:
     """Look an id up in every catalogue; return (kind, entry as a dict)."""
-    catalogues = {
+    catalogues: dict[str, Mapping[str, BaseModel]] = {
         "condition": kb.conditions,
         "finding": kb.findings,
         "movement": kb.movements,
@@ -53,7 +55,7 @@ def find_entry(kb: KnowledgeBase, entry_id: str) -> tuple[str, dict] | None:  # 
     }
     for kind, catalogue in catalogues.items():
         if entry_id in catalogue:
-            return kind, catalogue[entry_id].model_dump(exclude_none=True)  # type: ignore[attr-defined]
+            return kind, catalogue[entry_id].model_dump(exclude_none=True)
     return None
 
 

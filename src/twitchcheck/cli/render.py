@@ -48,11 +48,15 @@ def render_assessment(result: dict[str, Any], console: Console | None = None) ->
     console.print(table)
 
     if result["tests"]:
-        console.print(Panel(Group(*[Text(f"• {t['name']}: {t['why']}") for t in result["tests"]]),
-                            title="Tests a doctor may order"))
+        console.print(
+            Panel(
+                Group(*[Text(f"• {t['name']}: {t['why']}") for t in result["tests"]]), title="Tests a doctor may order"
+            )
+        )
     if result["advice"]:
         console.print(Panel(Group(*[Text(f"• {a['text']}") for a in result["advice"]]), title="What helps"))
-    console.print(Panel(Group(*[Text(f"• {s}") for s in result["safety_net"]]), title="Safety net",
-                        border_style="yellow"))
+    console.print(
+        Panel(Group(*[Text(f"• {s}") for s in result["safety_net"]]), title="Safety net", border_style="yellow")
+    )
     console.print(Text(result["uncertainty"], style="italic"))
     console.print(Text(result["disclaimer"], style="dim"))

@@ -1,8 +1,8 @@
 """The pure assessment engine: evidence in, assessment out, no I/O.
 
-    from twitchcheck.service import default_engine
-    engine = default_engine()
-    result = engine.assess({"age": 26, "evidence": [{"id": "falling_asleep", "state": "present"}]})
+from twitchcheck.service import default_engine
+engine = default_engine()
+result = engine.assess({"age": 26, "evidence": [{"id": "falling_asleep", "state": "present"}]})
 """
 
 from __future__ import annotations

@@ -30,7 +30,7 @@ def round_to_sum(probs: FloatArray, decimals: int = 4) -> list[float]:
     scale = 10**decimals
     scaled = probs / probs.sum() * scale
     floors = np.floor(scaled)
-    shortfall = int(round(scale - floors.sum()))
+    shortfall = round(scale - floors.sum())
     for index in np.argsort(floors - scaled)[:shortfall]:
         floors[index] += 1
     return [float(v) / scale for v in floors]
@@ -44,11 +44,15 @@ def describe(term: Term, finding_name: str) -> str:
     return f"{finding_name}: {'yes' if term.item.state == 'present' else 'no'}"
 
 
-def _explain(model: Model, ratios: FloatArray, terms: list[Term], column: int) -> tuple[list[dict], list[dict]]:
-    supporting, opposing = [], []
+Reason = dict[str, Any]
+
+
+def _explain(model: Model, ratios: FloatArray, terms: list[Term], column: int) -> tuple[list[Reason], list[Reason]]:
+    supporting: list[Reason] = []
+    opposing: list[Reason] = []
     for row, term in enumerate(terms):
         lr = float(ratios[row, column])
-        entry = {
+        entry: Reason = {
             "evidence": term.item.id,
             "state": term.item.state,
             "likelihood_ratio": round(lr, 2),
@@ -74,6 +78,7 @@ def _conditions(model: Model, diff: Differential, rounded: list[float]) -> list[
     for index in np.argsort(-diff.conditions, kind="stable"):
         p = rounded[index]
         supporting, opposing = _explain(model, ratios, diff.terms, int(index))
+        entry: dict[str, Any]
         if index == model.other_index:
             entry = {"id": OTHER_CONDITION_ID, "name": "Other causes", "lay_name": "A cause twitchcheck does not cover"}
         else:
@@ -94,9 +99,7 @@ def _movements(model: Model, diff: Differential) -> list[dict[str, Any]]:
             reasons = [
                 describe(t, model.kb.findings[t.item.id].name) for t in movement_reasons(model, diff, int(index))
             ]
-        out.append(
-            {"id": movement.id, "name": movement.lay_name, "probability": rounded[index], "reasons": reasons}
-        )
+        out.append({"id": movement.id, "name": movement.lay_name, "probability": rounded[index], "reasons": reasons})
     return out
 
 
@@ -155,8 +158,7 @@ def _uncertainty(diff: Differential, conditions: list[dict[str, Any]], case: Cas
     if top["probability"] >= 0.6:
         return f"The leading cause is fairly clear ({top['probability']:.0%}), but twitchcheck cannot examine you."
     return (
-        f"No single cause stands out (the leading one is {top['probability']:.0%}), "
-        "so several causes remain possible."
+        f"No single cause stands out (the leading one is {top['probability']:.0%}), so several causes remain possible."
     )
 
 

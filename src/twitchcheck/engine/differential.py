@@ -49,7 +49,7 @@ def evidence_terms(model: Model, case: Case) -> list[Term]:
 
 
 def base_scores(model: Model, case: Case) -> FloatArray:
-    """log prior of each condition, adjusted for age and sex."""
+    """Log prior of each condition, adjusted for age and sex."""
     score = model.log_prior.copy()
     if case.age is not None:
         score += model.log_age[age_band(case.age)]

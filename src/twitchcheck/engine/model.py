@@ -103,29 +103,25 @@ def _condition_table(kb: KnowledgeBase, finding: Finding, conditions: list[Condi
     """P(outcome | condition) for every outcome, with the background for silent conditions and ``other``."""
     assert finding.background is not None
     background = _outcome_probabilities(finding, finding.background)
-    table = {outcome: [] for outcome in background}  # type: dict[str, list[float]]
-    for condition in conditions:
-        entry = condition.likelihoods.get(finding.id)
-        probs = _outcome_probabilities(finding, entry.p) if entry else background
-        for outcome in table:
-            table[outcome].append(probs[outcome])
-    for outcome in table:
-        table[outcome].append(background[outcome])
-    return table
+    per_condition = [
+        _outcome_probabilities(finding, entry.p) if (entry := c.likelihoods.get(finding.id)) else background
+        for c in conditions
+    ]
+    return {outcome: [*(probs[outcome] for probs in per_condition), p] for outcome, p in background.items()}
 
 
 def compile_model(kb: KnowledgeBase) -> Model:
     """Turn a validated knowledge base into the arrays the engine works on."""
     conditions = list(kb.conditions.values())
-    condition_ids = tuple(c.id for c in conditions) + (OTHER_CONDITION_ID,)
+    condition_ids = (*(c.id for c in conditions), OTHER_CONDITION_ID)
     priors = [c.prior.value for c in conditions]
     priors.append(max(1.0 - sum(priors), 1e-3))
-    log_age = {
-        band: np.log([getattr(c.age_factors, band) if c.age_factors else 1.0 for c in conditions] + [1.0])
+    log_age: dict[str, FloatArray] = {
+        band: np.log([*(getattr(c.age_factors, band) if c.age_factors else 1.0 for c in conditions), 1.0])
         for band, _ in AGE_BANDS
     }
-    log_sex = {
-        sex: np.log([getattr(c.sex_factors, sex) if c.sex_factors else 1.0 for c in conditions] + [1.0])
+    log_sex: dict[str, FloatArray] = {
+        sex: np.log([*(getattr(c.sex_factors, sex) if c.sex_factors else 1.0 for c in conditions), 1.0])
         for sex in ("female", "male")
     }
     pmc = np.full((len(condition_ids), len(MOVEMENT_IDS)), MOVEMENT_FLOOR)
@@ -153,7 +149,7 @@ def compile_model(kb: KnowledgeBase) -> Model:
 
     # A cause outside the knowledge base deserves a routine look by a GP if it is the likely one.
     levels = np.array([TRIAGE_ORDER.index(c.triage.level) for c in conditions] + [1], dtype=float)
-    escalations = {
+    escalations: dict[int, tuple[tuple[CompiledRule, int, str, str], ...]] = {
         i: tuple(
             (CompiledRule.of(e.when), TRIAGE_ORDER.index(e.level), e.clinician, e.why) for e in c.triage.escalations
         )

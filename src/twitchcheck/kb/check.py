@@ -10,7 +10,7 @@ from collections.abc import Iterable, Iterator
 
 from twitchcheck.contract import CONTRACT_CONDITION_IDS, CONTRACT_FINDING_IDS
 from twitchcheck.kb.loader import KnowledgeBase
-from twitchcheck.kb.schema import MOVEMENT_IDS, TRIAGE_ORDER, Basis, Finding, RuleCondition
+from twitchcheck.kb.schema import MOVEMENT_IDS, TRIAGE_ORDER, Basis, Finding, RuleCondition, SeedItem
 
 P_MIN, P_MAX = 0.001, 0.999
 SUM_TOLERANCE = 0.011
@@ -69,7 +69,7 @@ def _source_refs(kb: KnowledgeBase) -> Iterator[tuple[str, str]]:
             yield from ((f"seed coverage {item.name!r}", s) for s in item.seeds)
 
 
-def _seed_groups(kb: KnowledgeBase) -> Iterable[list]:  # type: ignore[type-arg]
+def _seed_groups(kb: KnowledgeBase) -> Iterable[list[SeedItem]]:
     sc = kb.seed_coverage
     return (sc.causes, sc.tests, sc.treatments, sc.warning_signs)
 

@@ -101,7 +101,7 @@ def _validate_one(path: Path, model: type[M], faults: list[str]) -> M | None:
 def _index(items: list[M], what: str, faults: list[str]) -> dict[str, M]:
     out: dict[str, M] = {}
     for item in items:
-        key = str(getattr(item, "id"))
+        key = str(item.id)  # type: ignore[attr-defined]
         if key in out:
             faults.append(f"{what}: duplicate id {key!r}")
         out[key] = item

@@ -212,8 +212,11 @@ class SexFactors(Strict):
 
 
 class RuleCondition(Strict):
-    """When a rule applies: all of ``all`` and at least one of ``any`` are present, and every
-    choice or number finding in ``values`` has one of the listed options or bins."""
+    """When a rule applies.
+
+    All of ``all`` and at least one of ``any`` are present, and every choice or number finding
+    in ``values`` has one of the listed options or bins.
+    """
 
     all: list[str] = Field(default_factory=list)
     any: list[str] = Field(default_factory=list)
@@ -264,7 +267,17 @@ class Condition(Strict):
     summary: str
     codes: Codes
     category: Literal[
-        "benign", "lifestyle", "sleep", "metabolic", "medication", "toxic", "neurological", "neuromuscular", "vascular", "infectious", "psychological"
+        "benign",
+        "lifestyle",
+        "sleep",
+        "metabolic",
+        "medication",
+        "toxic",
+        "neurological",
+        "neuromuscular",
+        "vascular",
+        "infectious",
+        "psychological",
     ]
     seriousness: Literal["harmless", "mild", "moderate", "serious", "life_threatening"]
     prior: Prior

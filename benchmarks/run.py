@@ -1,0 +1,128 @@
+"""`make bench`: measure, print a table, and write bench-results.json at the repo root.
+
+Figures (CONTRACT.md names): assess latency for a full evidence set, knowledge-base load time,
+the same differential computed by pgmpy (ratio = pgmpy time / ours), and CLI cold start.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench-results.json"
+
+
+def timed(fn: Callable[[], Any], repeat: int) -> list[float]:
+    """Wall-clock seconds of each call."""
+    out = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - start)
+    return out
+
+
+def p99(values: list[float]) -> float:
+    return sorted(values)[max(0, int(len(values) * 0.99) - 1)]
+
+
+def full_case() -> dict[str, Any]:
+    """A person who answered about thirty questions, as at the end of a long interview."""
+    present = [
+        "loc_calf",
+        "loc_thigh",
+        "brief_flicker",
+        "stress_anxiety",
+        "short_sleep",
+        "after_exercise",
+        "numbness_tingling",
+        "multiple_sites",
+        "daytime_twitching",
+        "fatigue",
+    ]
+    absent = [
+        "weakness",
+        "muscle_wasting",
+        "swallowing_difficulty",
+        "speech_difficulty",
+        "breathing_difficulty",
+        "fever",
+        "confusion",
+        "seizure",
+        "falling_asleep",
+        "rhythmic_shaking",
+        "jerk_moves_limb",
+        "painful_tightening",
+        "new_medicine",
+        "getting_worse",
+        "spreading",
+        "diabetes",
+        "med_ssri",
+    ]
+    evidence = [{"id": f, "state": "present"} for f in present] + [{"id": f, "state": "absent"} for f in absent]
+    evidence += [
+        {"id": "duration_days", "state": "present", "value": 60},
+        {"id": "frequency", "state": "present", "value": "many_times_a_day"},
+        {"id": "caffeine_mg_per_day", "state": "present", "value": 450},
+    ]
+    return {"age": 34, "sex": "male", "evidence": evidence}
+
+
+def bench_core() -> dict[str, dict[str, float | str]]:
+    from twitchcheck.engine import Engine
+    from twitchcheck.engine.differential import differential
+    from twitchcheck.evaluation.pgmpy_reference import build_network, reference_differential
+    from twitchcheck.kb.loader import load_knowledge_base
+
+    load_times = timed(load_knowledge_base, 5)
+    engine = Engine.from_kb(load_knowledge_base())
+    case = engine.case(full_case())
+    for _ in range(200):
+        engine.assess(case)
+    assess_times = timed(lambda: engine.assess(case), 3000)
+    differential_times = timed(lambda: differential(engine.model, case), 3000)
+    network = build_network(engine.model, case)
+    pgmpy_times = timed(lambda: reference_differential(engine.model, case, network), 20)
+    assess_median = statistics.median(assess_times)
+    return {
+        "assess_median_ms": {"value": round(assess_median * 1e3, 4), "unit": "ms"},
+        "assess_p99_ms": {"value": round(p99(assess_times) * 1e3, 4), "unit": "ms"},
+        "differential_median_ms": {"value": round(statistics.median(differential_times) * 1e3, 4), "unit": "ms"},
+        "pgmpy_differential_median_ms": {"value": round(statistics.median(pgmpy_times) * 1e3, 2), "unit": "ms"},
+        "assess_vs_pgmpy_ratio": {"value": round(statistics.median(pgmpy_times) / assess_median, 1), "unit": "x"},
+        "kb_load_s": {"value": round(statistics.median(load_times), 4), "unit": "s"},
+    }
+
+
+def bench_cli() -> dict[str, dict[str, float | str]]:
+    exe = Path(sys.executable).parent / "twitchcheck"
+    with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as handle:
+        json.dump(full_case(), handle)
+    command = [str(exe), "assess", "--evidence", handle.name, "--json"]
+    times = timed(lambda: subprocess.run(command, check=True, capture_output=True), 5)
+    Path(handle.name).unlink()
+    return {"cli_cold_start_s": {"value": round(statistics.median(times), 3), "unit": "s"}}
+
+
+def main() -> None:
+    results = bench_core() | bench_cli()
+    previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
+    RESULTS.write_text(json.dumps(previous | results, indent=2) + "\n")
+    width = max(len(name) for name in results)
+    print(f"{'benchmark':<{width}}  {'value':>12}  unit")
+    print(f"{'-' * width}  {'-' * 12}  ----")
+    for name, entry in results.items():
+        print(f"{name:<{width}}  {entry['value']:>12}  {entry['unit']}")
+    print(f"\nwritten to {RESULTS.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,153 @@
+"""The command line keeps CONTRACT.md: assess --evidence/--jsonl, errors, kb check/show, eval."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from twitchcheck.cli import app
+
+runner = CliRunner()
+CONTRACT_KEYS = {
+    "age",
+    "sex",
+    "evidence",
+    "movement",
+    "conditions",
+    "triage",
+    "tests",
+    "advice",
+    "safety_net",
+    "disclaimer",
+}
+
+
+def write(tmp_path: Path, name: str, content: str) -> Path:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def evidence_file(tmp_path: Path) -> Path:
+    case = {
+        "age": 26,
+        "sex": "female",
+        "evidence": [
+            {"id": "falling_asleep", "state": "present"},
+            {"id": "jerk_moves_limb", "state": "present"},
+            {"id": "loc_shoulder", "state": "present"},
+            {"id": "weakness", "state": "absent"},
+        ],
+    }
+    return write(tmp_path, "case.json", json.dumps(case))
+
+
+def test_assess_evidence_json_has_the_contract_shape(evidence_file: Path) -> None:
+    """--evidence --json prints one assessment with every contract key and valid values."""
+    result = runner.invoke(app, ["assess", "--evidence", str(evidence_file), "--json"])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    assert set(out) >= CONTRACT_KEYS
+    assert out["age"] == 26 and out["sex"] == "female"
+    assert out["evidence"][0] == {"id": "falling_asleep", "state": "present", "source": "initial"}
+    assert set(out["triage"]) >= {"level", "time_frame", "clinician", "reasons", "red_flags"}
+    assert out["conditions"][0]["id"] == "hypnic_jerk"
+    assert out["movement"][0]["id"] == "myoclonus"
+    first = out["conditions"][0]
+    assert {"id", "name", "probability", "for", "against"} <= set(first)
+    assert all({"evidence", "likelihood_ratio"} <= set(e) for e in first["for"] + first["against"])
+    assert all({"id", "name", "why"} <= set(t) for t in out["tests"])
+    assert all({"id", "text"} <= set(a) for a in out["advice"])
+
+
+def test_assess_readable_output(evidence_file: Path) -> None:
+    """Without --json the assessment is printed for a person, triage first, with the disclaimer."""
+    result = runner.invoke(app, ["assess", "--evidence", str(evidence_file)])
+    assert result.exit_code == 0
+    assert result.stdout.index("What to do") < result.stdout.index("Possible causes")
+    assert "not a diagnosis" in result.stdout
+
+
+def test_age_and_sex_options_override_the_file(evidence_file: Path) -> None:
+    """--age and --sex given on the command line replace the file's values."""
+    result = runner.invoke(app, ["assess", "--evidence", str(evidence_file), "--age", "70", "--sex", "male", "--json"])
+    out = json.loads(result.stdout)
+    assert (out["age"], out["sex"]) == (70, "male")
+
+
+def test_bad_evidence_gives_error_object_and_exit_code(tmp_path: Path) -> None:
+    """An unknown finding id: non-zero exit, one line on stderr, the error object on stdout."""
+    path = write(tmp_path, "bad.json", json.dumps({"evidence": [{"id": "nonsense", "state": "present"}]}))
+    result = runner.invoke(app, ["assess", "--evidence", str(path), "--json"])
+    assert result.exit_code != 0
+    error = json.loads(result.stdout)["error"]
+    assert error["code"] == "invalid_evidence"
+    assert error["details"][0]["field"] == "evidence[0]"
+    assert result.stderr.count("\n") == 1 and "nonsense" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [("{not json", "invalid_json"), ("[1, 2]", "invalid_case")],
+)
+def test_unreadable_evidence_files(tmp_path: Path, content: str, code: str) -> None:
+    """Broken JSON and a JSON list are clear errors, not crashes."""
+    path = write(tmp_path, "x.json", content)
+    result = runner.invoke(app, ["assess", "--evidence", str(path), "--json"])
+    assert result.exit_code != 0
+    assert json.loads(result.stdout)["error"]["code"] == code
+
+
+def test_missing_file_and_no_input_are_errors(tmp_path: Path) -> None:
+    """A missing file, or no input at all, exits non-zero with a message."""
+    missing = runner.invoke(app, ["assess", "--evidence", str(tmp_path / "nope.json")])
+    assert missing.exit_code != 0 and "cannot read" in missing.stderr
+    nothing = runner.invoke(app, ["assess"])
+    assert nothing.exit_code != 0 and "exactly one" in nothing.stderr
+
+
+def test_jsonl_keeps_order_echoes_ids_and_survives_bad_lines(tmp_path: Path) -> None:
+    """--jsonl prints one line per case in order, with case_id, and an error object for a bad line."""
+    lines = [
+        json.dumps({"id": "a", "age": 30, "evidence": [{"id": "loc_eyelid", "state": "present"}]}),
+        "{broken",
+        json.dumps({"id": "c", "age": None, "sex": None, "evidence": [{"id": "nope", "state": "present"}]}),
+        json.dumps({"id": "d", "evidence": [{"id": "rhythmic_shaking", "state": "present"}]}),
+    ]
+    path = write(tmp_path, "in.jsonl", "\n".join(lines) + "\n")
+    result = runner.invoke(app, ["assess", "--jsonl", str(path)])
+    assert result.exit_code == 0
+    out = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [o.get("case_id") for o in out] == ["a", None, "c", "d"]
+    assert "conditions" in out[0] and "conditions" in out[3]
+    assert out[1]["error"]["code"] == "invalid_json"
+    assert out[2]["error"]["code"] == "invalid_evidence"
+
+
+def test_kb_check_passes_on_the_shipped_knowledge_base() -> None:
+    """kb check reports the counts and no faults."""
+    result = runner.invoke(app, ["kb", "check"])
+    assert result.exit_code == 0, result.output
+    assert "knowledge base OK" in result.stdout
+
+
+def test_kb_show_an_entry_and_an_unknown_id() -> None:
+    """kb show prints an entry with its sources; an unknown id is an error."""
+    shown = runner.invoke(app, ["kb", "show", "als", "--json"])
+    payload = json.loads(shown.stdout)
+    assert payload["kind"] == "condition" and payload["sources"]
+    missing = runner.invoke(app, ["kb", "show", "no_such_thing"])
+    assert missing.exit_code != 0
+
+
+def test_installed_command_runs() -> None:
+    """The installed `twitchcheck` entry point starts and shows its help."""
+    exe = Path(sys.executable).parent / "twitchcheck"
+    done = subprocess.run([str(exe), "--help"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0 and "assess" in done.stdout
