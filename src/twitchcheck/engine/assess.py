@@ -13,6 +13,7 @@ from twitchcheck.engine.differential import (
     differential,
     likelihood_ratios,
     movement_reasons,
+    movements_without_each,
 )
 from twitchcheck.engine.evidence import Case
 from twitchcheck.engine.model import FloatArray, Model
@@ -26,14 +27,13 @@ MAX_REASONS = 5
 
 
 def round_to_sum(probs: FloatArray, decimals: int = 4) -> list[float]:
-    """Round probabilities so that the rounded values still sum to exactly 1 (largest remainder)."""
+    """Round probabilities so they still sum to exactly 1 and keep their order (largest remainder)."""
     scale = 10**decimals
     scaled = probs / probs.sum() * scale
     floors = np.floor(scaled)
     shortfall = round(scale - floors.sum())
-    for index in np.argsort(floors - scaled)[:shortfall]:
-        floors[index] += 1
-    return [float(v) / scale for v in floors]
+    floors[np.argsort(floors - scaled, kind="stable")[:shortfall]] += 1
+    return (floors / scale).tolist()  # type: ignore[no-any-return]
 
 
 def describe(term: Term, finding_name: str) -> str:
@@ -47,57 +47,73 @@ def describe(term: Term, finding_name: str) -> str:
 Reason = dict[str, Any]
 
 
-def _explain(model: Model, ratios: FloatArray, terms: list[Term], column: int) -> tuple[list[Reason], list[Reason]]:
-    supporting: list[Reason] = []
-    opposing: list[Reason] = []
-    for row, term in enumerate(terms):
-        lr = float(ratios[row, column])
-        entry: Reason = {
-            "evidence": term.item.id,
-            "state": term.item.state,
-            "likelihood_ratio": round(lr, 2),
-            "text": describe(term, model.kb.findings[term.item.id].name),
-        }
-        if lr >= EXPLAIN_RATIO:
-            supporting.append(entry)
-        elif lr <= 1 / EXPLAIN_RATIO:
-            opposing.append(entry)
-    supporting.sort(key=lambda e: -e["likelihood_ratio"])
-    opposing.sort(key=lambda e: e["likelihood_ratio"])
-    return supporting[:MAX_REASONS], opposing[:MAX_REASONS]
+def _explanations(model: Model, diff: Differential) -> tuple[list[list[Reason]], list[list[Reason]]]:
+    """For every condition, the answers for it and against it, strongest first (vectorised)."""
+    n_cond = len(model.condition_ids)
+    if not diff.terms:
+        return [[] for _ in range(n_cond)], [[] for _ in range(n_cond)]
+    ratios = likelihood_ratios(model, diff)
+    rounded = np.round(ratios, 2)
+    base = [
+        {"evidence": t.item.id, "state": t.item.state, "text": describe(t, model.kb.findings[t.item.id].name)}
+        for t in diff.terms
+    ]
+    # Python lists index far faster than numpy scalars in the per-condition loop below.
+    ratio_cols = ratios.T.tolist()
+    rounded_cols = rounded.T.tolist()
+    for_cols = np.argsort(-ratios, axis=0, kind="stable")[:MAX_REASONS].T.tolist()
+    against_cols = np.argsort(ratios, axis=0, kind="stable")[:MAX_REASONS].T.tolist()
+    supporting: list[list[Reason]] = []
+    opposing: list[list[Reason]] = []
+    for ratio, lr, strongest_for, strongest_against in zip(
+        ratio_cols, rounded_cols, for_cols, against_cols, strict=True
+    ):
+        supporting.append([{**base[i], "likelihood_ratio": lr[i]} for i in strongest_for if ratio[i] >= EXPLAIN_RATIO])
+        opposing.append(
+            [{**base[i], "likelihood_ratio": lr[i]} for i in strongest_against if ratio[i] <= 1 / EXPLAIN_RATIO]
+        )
+    return supporting, opposing
 
 
 def _label(p: float) -> str:
     return "likely" if p >= LIKELY else "possible" if p >= POSSIBLE else "unlikely"
 
 
+def condition_headers(model: Model) -> list[dict[str, Any]]:
+    """The fixed part of each condition's entry (id and names), in the model's order."""
+    headers: list[dict[str, Any]] = [
+        {"id": c.id, "name": c.name, "lay_name": c.lay_name, "seriousness": c.seriousness}
+        for c in model.kb.conditions.values()
+    ]
+    headers.append({"id": OTHER_CONDITION_ID, "name": "Other causes", "lay_name": "A cause twitchcheck does not cover"})
+    return headers
+
+
 def _conditions(model: Model, diff: Differential, rounded: list[float]) -> list[dict[str, Any]]:
-    ratios = likelihood_ratios(model, diff.terms)
-    kb_conditions = list(model.kb.conditions.values())
-    out = []
-    for index in np.argsort(-diff.conditions, kind="stable"):
-        p = rounded[index]
-        supporting, opposing = _explain(model, ratios, diff.terms, int(index))
-        entry: dict[str, Any]
-        if index == model.other_index:
-            entry = {"id": OTHER_CONDITION_ID, "name": "Other causes", "lay_name": "A cause twitchcheck does not cover"}
-        else:
-            c = kb_conditions[index]
-            entry = {"id": c.id, "name": c.name, "lay_name": c.lay_name, "seriousness": c.seriousness}
-        entry |= {"probability": p, "label": _label(p), "for": supporting, "against": opposing}
-        out.append(entry)
-    return out
+    supporting, opposing = _explanations(model, diff)
+    headers = model.condition_headers
+    return [
+        {
+            **headers[i],
+            "probability": rounded[i],
+            "label": _label(rounded[i]),
+            "for": supporting[i],
+            "against": opposing[i],
+        }
+        for i in np.argsort(-diff.conditions, kind="stable").tolist()
+    ]
 
 
 def _movements(model: Model, diff: Differential) -> list[dict[str, Any]]:
     rounded = round_to_sum(diff.movements)
+    without = movements_without_each(model, diff)
     out = []
     for index in np.argsort(-diff.movements, kind="stable"):
         movement = model.kb.movements[model.movement_ids[index]]
         reasons = []
         if diff.movements[index] >= POSSIBLE:
             reasons = [
-                describe(t, model.kb.findings[t.item.id].name) for t in movement_reasons(model, diff, int(index))
+                describe(t, model.kb.findings[t.item.id].name) for t in movement_reasons(diff, without, int(index))
             ]
         out.append({"id": movement.id, "name": movement.lay_name, "probability": rounded[index], "reasons": reasons})
     return out

@@ -9,16 +9,16 @@ unrelated cause (the finding's background): that ratio is the likelihood ratio s
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import numpy as np
 
 from twitchcheck.engine.evidence import Case, EvidenceItem
-from twitchcheck.engine.model import FloatArray, Model, log_negated, outcome_of
+from twitchcheck.engine.model import FloatArray, Model, outcome_of
 from twitchcheck.kb.schema import age_band
 
 
-@dataclass(frozen=True, slots=True)
-class Term:
+class Term(NamedTuple):
     """One answer's contribution: a log-likelihood row over conditions or over movements."""
 
     item: EvidenceItem
@@ -27,24 +27,33 @@ class Term:
     level: str  # "condition" | "movement"
     row: FloatArray
     background: float  # P(this answer | an unrelated cause)
+    condition_index: int = 0  # row in model.condition_matrix (0: the zero row)
+    movement_index: int = 0  # row in model.movement_matrix (0: the zero row)
 
 
 def evidence_terms(model: Model, case: Case) -> list[Term]:
     """Turn the known answers into likelihood terms (unknown answers give none)."""
     terms = []
-    findings = model.kb.findings
+    findings, answers = model.kb.findings, model.answers
     for item in case.evidence:
-        finding = findings[item.id]
-        selected = outcome_of(item, finding)
+        if item.state == "unknown":
+            continue
+        selected = (item.state, False) if item.value is None else outcome_of(item, findings[item.id])
         if selected is None:
             continue
-        outcome, negated = selected
-        rows = model.condition_rows if finding.level == "condition" else model.movement_rows
-        row = rows[(item.id, outcome)]
-        background = model.background[(item.id, outcome)]
-        if negated:
-            row, background = log_negated(row), 1.0 - background
-        terms.append(Term(item, outcome, negated, finding.level, row, background))
+        answer = answers[(item.id, *selected)]
+        terms.append(
+            Term(
+                item,
+                selected[0],
+                selected[1],
+                answer.level,
+                answer.row,
+                answer.background,
+                answer.condition_index,
+                answer.movement_index,
+            )
+        )
     return terms
 
 
@@ -79,46 +88,72 @@ def joint_posterior(model: Model, cond_scores: FloatArray, move_scores: FloatArr
 
 @dataclass(frozen=True)
 class Differential:
-    """The posterior and what went into it."""
+    """The posterior and what went into it.
+
+    ``cond_rows`` and ``move_rows`` hold each answer's log-likelihood row (zeros where the answer
+    belongs to the other level), so sums, explanations and leave-one-out are single array operations.
+    """
 
     conditions: FloatArray  # [C]
     movements: FloatArray  # [M]
     terms: list[Term]
     base: FloatArray  # [C] prior with age and sex
+    cond_rows: FloatArray  # [E, C]
+    move_rows: FloatArray  # [E, M]
+
+
+def stack_terms(model: Model, terms: list[Term]) -> tuple[FloatArray, FloatArray]:
+    """[E, C] and [E, M] log-likelihood rows of the answers (zeros on the other level)."""
+    return (
+        model.condition_matrix[[t.condition_index for t in terms]],
+        model.movement_matrix[[t.movement_index for t in terms]],
+    )
 
 
 def differential(model: Model, case: Case) -> Differential:
     """Compute the posterior over conditions and movements for a case."""
     terms = evidence_terms(model, case)
     base = base_scores(model, case)
-    cond, move = sum_terms(model, terms)
-    joint = joint_posterior(model, base + cond, move)
-    return Differential(joint.sum(axis=1), joint.sum(axis=0), terms, base)
+    cond_rows, move_rows = stack_terms(model, terms)
+    joint = joint_posterior(model, base + cond_rows.sum(axis=0), move_rows.sum(axis=0))
+    return Differential(joint.sum(axis=1), joint.sum(axis=0), terms, base, cond_rows, move_rows)
 
 
-def likelihood_ratios(model: Model, terms: list[Term]) -> FloatArray:
-    """[E, C] likelihood ratio of each answer under each condition versus an unrelated cause."""
-    if not terms:
+def likelihood_ratios(model: Model, diff: Differential) -> FloatArray:
+    """[E, C] likelihood ratio of each answer under each condition versus an unrelated cause.
+
+    A movement-level answer's likelihood under a condition is averaged over the movements that
+    condition produces: P(answer | c) = sum_m P(m | c) P(answer | m).
+    """
+    if not diff.terms:
         return np.zeros((0, len(model.condition_ids)))
-    ratios = np.empty((len(terms), len(model.condition_ids)))
-    for i, t in enumerate(terms):
-        if t.level == "condition":
-            ratios[i] = np.exp(t.row) / t.background
-        else:
-            ratios[i] = (model.movement_given_condition @ np.exp(t.row)) / t.background
-    return ratios
+    is_condition = np.array([t.level == "condition" for t in diff.terms])
+    backgrounds = np.array([t.background for t in diff.terms])
+    via_movement = np.exp(diff.move_rows) @ model.movement_given_condition.T
+    likelihood = np.where(is_condition[:, None], np.exp(diff.cond_rows), via_movement)
+    return likelihood / backgrounds[:, None]
 
 
-def movement_reasons(model: Model, diff: Differential, movement: int, limit: int = 3) -> list[Term]:
-    """The answers that most raised the probability of one movement type (leave-one-out)."""
-    cond, move = sum_terms(model, diff.terms)
-    effects = []
-    for t in diff.terms:
-        if t.level == "condition":
-            joint = joint_posterior(model, diff.base + cond - t.row, move)
-        else:
-            joint = joint_posterior(model, diff.base + cond, move - t.row)
-        without = joint.sum(axis=0)[movement]
-        effects.append((diff.movements[movement] / max(without, 1e-12), t))
-    effects.sort(key=lambda pair: -pair[0])
-    return [t for ratio, t in effects[:limit] if ratio > 1.1]
+def movements_without_each(model: Model, diff: Differential) -> FloatArray:
+    """[E, M] P(movement | evidence without answer e), for every answer at once (leave-one-out).
+
+    Removing a condition-level answer changes only the condition scores, and removing a
+    movement-level answer only the movement scores, so each case is one matrix product.
+    """
+    cond = diff.base + diff.cond_rows.sum(axis=0)
+    move = diff.move_rows.sum(axis=0)
+    cond_without = cond[None, :] - diff.cond_rows
+    move_without = move[None, :] - diff.move_rows
+    cond_weights = np.exp(cond_without - cond_without.max(axis=1, keepdims=True))
+    move_weights = np.exp(move_without - move_without.max(axis=1, keepdims=True))
+    marginal = (cond_weights @ model.movement_given_condition) * move_weights
+    return marginal / marginal.sum(axis=1, keepdims=True)
+
+
+def movement_reasons(diff: Differential, without: FloatArray, movement: int, limit: int = 3) -> list[Term]:
+    """The answers that most raised the probability of one movement type."""
+    if not diff.terms:
+        return []
+    ratios = diff.movements[movement] / np.maximum(without[:, movement], 1e-12)
+    order = np.argsort(-ratios, kind="stable")[:limit]
+    return [diff.terms[i] for i in order if ratios[i] > 1.1]

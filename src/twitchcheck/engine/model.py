@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any, NamedTuple
 
 import numpy as np
 from numpy.typing import NDArray
@@ -75,6 +77,16 @@ class CompiledRule:
         return self.sex is None or self.sex == sex
 
 
+class Answer(NamedTuple):
+    """One possible answer, precompiled: its level, its rows and its background probability."""
+
+    level: str
+    row: FloatArray
+    background: float
+    condition_index: int
+    movement_index: int
+
+
 @dataclass(frozen=True)
 class Model:
     """Arrays over conditions (C, last one is ``other``) and movements (M)."""
@@ -92,11 +104,23 @@ class Model:
     background: dict[Outcome, float]  # P(outcome | unrelated cause)
     level_index: FloatArray  # [C] base triage level of each condition as an index into TRIAGE_ORDER
     red_flag_rules: tuple[CompiledRule, ...]  # same order as kb.red_flags
+    # Every possible answer, negated choice options included, as rows of two matrices whose row 0 is
+    # all zeros (for answers on the other level): (finding, outcome, negated) -> Answer.
+    condition_matrix: FloatArray  # [A, C]
+    movement_matrix: FloatArray  # [A', M]
+    answers: dict[tuple[str, str, bool], Answer]
     escalations: dict[int, tuple[tuple[CompiledRule, int, str, str], ...]] = field(default_factory=dict)
 
     @property
     def other_index(self) -> int:
         return len(self.condition_ids) - 1
+
+    @cached_property
+    def condition_headers(self) -> list[dict[str, Any]]:
+        """Id and names of each condition, built once (see engine.assess)."""
+        from twitchcheck.engine.assess import condition_headers
+
+        return condition_headers(self)
 
 
 def _condition_table(kb: KnowledgeBase, finding: Finding, conditions: list[Condition]) -> dict[str, list[float]]:
@@ -147,6 +171,7 @@ def compile_model(kb: KnowledgeBase) -> Model:
             background[(f.id, "present")] = float(other @ present)
             background[(f.id, "absent")] = 1.0 - background[(f.id, "present")]
 
+    condition_matrix, movement_matrix, answers = _answer_matrices(kb, condition_rows, movement_rows, background)
     # A cause outside the knowledge base deserves a routine look by a GP if it is the likely one.
     levels = np.array([TRIAGE_ORDER.index(c.triage.level) for c in conditions] + [1], dtype=float)
     escalations: dict[int, tuple[tuple[CompiledRule, int, str, str], ...]] = {
@@ -170,8 +195,40 @@ def compile_model(kb: KnowledgeBase) -> Model:
         background=background,
         level_index=levels,
         red_flag_rules=tuple(CompiledRule.of(r.when) for r in kb.red_flags),
+        condition_matrix=condition_matrix,
+        movement_matrix=movement_matrix,
+        answers=answers,
         escalations=escalations,
     )
+
+
+def _answer_matrices(
+    kb: KnowledgeBase,
+    condition_rows: dict[Outcome, FloatArray],
+    movement_rows: dict[Outcome, FloatArray],
+    background: dict[Outcome, float],
+) -> tuple[FloatArray, FloatArray, dict[tuple[str, str, bool], Answer]]:
+    """Stack every answer's row (and the negated option rows of choice findings) into matrices."""
+    cond_list: list[FloatArray] = [np.zeros(len(next(iter(condition_rows.values()))))]
+    move_list: list[FloatArray] = [np.zeros(len(MOVEMENT_IDS))]
+    entries: list[tuple[tuple[str, str, bool], str, int, float]] = []
+    for (fid, outcome), row in condition_rows.items():
+        cond_list.append(row)
+        entries.append(((fid, outcome, False), "condition", len(cond_list) - 1, background[(fid, outcome)]))
+        if kb.findings[fid].type != "boolean":
+            cond_list.append(log_negated(row))
+            entries.append(((fid, outcome, True), "condition", len(cond_list) - 1, 1.0 - background[(fid, outcome)]))
+    for (fid, outcome), row in movement_rows.items():
+        move_list.append(row)
+        entries.append(((fid, outcome, False), "movement", len(move_list) - 1, background[(fid, outcome)]))
+    cond_matrix, move_matrix = np.array(cond_list), np.array(move_list)
+    answers = {}
+    for key, level, index, bg in entries:
+        if level == "condition":
+            answers[key] = Answer(level, cond_matrix[index], bg, index, 0)
+        else:
+            answers[key] = Answer(level, move_matrix[index], bg, 0, index)
+    return cond_matrix, move_matrix, answers
 
 
 def log_negated(row: FloatArray) -> FloatArray:
