@@ -9,6 +9,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+MAX_LINES = 6  # advice and safety-net lines shown in the terminal; --json has them all
 TRIAGE_STYLE = {
     "self_care": "green",
     "routine": "cyan",
