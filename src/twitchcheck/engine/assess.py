@@ -33,7 +33,7 @@ def round_to_sum(probs: FloatArray, decimals: int = 4) -> list[float]:
     floors = np.floor(scaled)
     shortfall = round(scale - floors.sum())
     floors[np.argsort(floors - scaled, kind="stable")[:shortfall]] += 1
-    return (floors / scale).tolist()  # type: ignore[no-any-return]
+    return list((floors / scale).tolist())
 
 
 def describe(term: Term, finding_name: str) -> str:
