@@ -118,8 +118,46 @@ def bench_cli() -> dict[str, dict[str, float | str]]:
     return {"cli_cold_start_s": {"value": round(statistics.median(times), 3), "unit": "s"}}
 
 
+def mid_interview_case() -> dict[str, Any]:
+    """A person part-way through the interview: complaint, warning signs answered, a few questions."""
+    warnings = [
+        "weakness",
+        "muscle_wasting",
+        "swallowing_difficulty",
+        "speech_difficulty",
+        "breathing_difficulty",
+        "fever",
+        "confusion",
+        "seizure",
+        "sudden_one_sided_weakness",
+        "severe_headache",
+        "bladder_bowel_change",
+    ]
+    evidence: list[dict[str, Any]] = [{"id": f, "state": "present"} for f in ("brief_flicker", "loc_calf")]
+    evidence += [{"id": f, "state": "absent", "source": "asked"} for f in warnings]
+    evidence += [
+        {"id": "duration_days", "state": "present", "value": 52, "source": "asked"},
+        {"id": "stress_anxiety", "state": "present", "source": "asked"},
+        {"id": "short_sleep", "state": "unknown", "source": "asked"},
+    ]
+    return {"age": 34, "sex": "male", "evidence": evidence}
+
+
+def bench_interview() -> dict[str, dict[str, float | str]]:
+    """next_question latency for a mid-interview case (lookahead over every finding and answer)."""
+    from twitchcheck.engine.interview import next_question
+    from twitchcheck.service import default_engine
+
+    engine = default_engine()
+    case = engine.case(mid_interview_case())
+    for _ in range(50):
+        next_question(engine.model, case)
+    times = timed(lambda: next_question(engine.model, case), 1000)
+    return {"next_question_median_ms": {"value": round(statistics.median(times) * 1e3, 4), "unit": "ms"}}
+
+
 def main() -> None:
-    results = bench_core() | bench_cli()
+    results = bench_core() | bench_interview() | bench_cli()
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     RESULTS.write_text(json.dumps(previous | results, indent=2) + "\n")
     width = max(len(name) for name in results)

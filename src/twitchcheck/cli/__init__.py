@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from twitchcheck.cli import assess_cmd, eval_cmd, interactive, kb_cmd
+from twitchcheck.cli import assess_cmd, eval_cmd, interactive, interview_cmd, kb_cmd, simulate_cmd
 
 app = typer.Typer(
     name="twitchcheck",
@@ -16,6 +16,8 @@ app = typer.Typer(
 app.command("assess")(assess_cmd.assess)
 app.command("eval")(eval_cmd.evaluate)
 app.command("start")(interactive.start)
+app.command("interview")(interview_cmd.interview)
+app.command("simulate")(simulate_cmd.simulate)
 app.add_typer(kb_cmd.app, name="kb")
 
 

@@ -13,9 +13,10 @@ from rich.console import Console
 from rich.table import Table
 
 from twitchcheck.cli.errors import fail
+from twitchcheck.cli.interview_eval import evaluate_interview_cmd
 from twitchcheck.engine import EvidenceError
 from twitchcheck.evaluation.metrics import Outcome, Summary, by_triage_level, outcome, summarise
-from twitchcheck.evaluation.vignettes import load_vignettes
+from twitchcheck.evaluation.vignettes import Vignette, load_vignettes
 from twitchcheck.service import assess_raw, assess_text, text_support_error
 
 COLUMNS = ("n", "top-1", "top-3", "movement", "triage exact", "safe", "in range", "over:under", "emerg. missed")
@@ -45,18 +46,28 @@ def markdown_table(overall: Summary, levels: dict[str, Summary]) -> str:
     return "\n".join(lines)
 
 
+def _load(path: Path, as_json: bool) -> list[Vignette]:
+    try:
+        return load_vignettes(path)
+    except (OSError, ValueError, ValidationError) as exc:
+        fail("invalid_vignettes", f"cannot load {path}: {exc}".splitlines()[0], as_json=as_json)
+
+
 def evaluate(
     vignettes: Annotated[Path, typer.Argument(help="YAML file of vignettes")],
     from_text: Annotated[bool, typer.Option("--text", help="assess from the lay text instead of the evidence")] = False,
     as_json: Annotated[bool, typer.Option("--json")] = False,
     markdown: Annotated[bool, typer.Option("--markdown", help="print a Markdown table")] = False,
     show_misses: Annotated[bool, typer.Option("--misses", help="list the vignettes that went wrong")] = False,
+    interview: Annotated[
+        bool, typer.Option("--interview", help="play each vignette as a patient in the adaptive interview")
+    ] = False,
 ) -> None:
     """Score top-1/top-3 cause, movement, triage (exact, safe, in range) and emergencies missed."""
-    try:
-        cases = load_vignettes(vignettes)
-    except (OSError, ValueError, ValidationError) as exc:
-        fail("invalid_vignettes", f"cannot load {vignettes}: {exc}".splitlines()[0], as_json=as_json)
+    cases = _load(vignettes, as_json)
+    if interview:
+        evaluate_interview_cmd(vignettes, cases, from_text, as_json, markdown, show_misses)
+        return
     if from_text and (why := text_support_error()) is not None:
         fail("text_not_available", why, as_json=as_json)
     outcomes: list[Outcome] = []
