@@ -156,8 +156,34 @@ def bench_interview() -> dict[str, dict[str, float | str]]:
     return {"next_question_median_ms": {"value": round(statistics.median(times) * 1e3, 4), "unit": "ms"}}
 
 
+DESCRIPTION_100_WORDS = (
+    "I'm a 34 year old man and for about three weeks my left calf and sometimes my right thigh have been "
+    "twitching, little flickers under the skin like popcorn, many times a day, mostly when I'm sitting still "
+    "in the evening. I don't have any weakness, I can still run and climb stairs fine, and there is no "
+    "numbness. Work has been really stressful, I sleep maybe five hours a night, and I drink four or five "
+    "coffees a day plus an energy drink. My dad had a tremor. I started sertraline two months ago. I'm "
+    "scared it could be ALS because I read about it online."
+)
+
+
+def bench_parse() -> dict[str, dict[str, float | str]]:
+    """Free-text parse of a 100-word description, after loading; and the first (loading) call."""
+    from twitchcheck.nlp import parse_text
+    from twitchcheck.service import default_engine
+
+    kb = default_engine().kb
+    start = time.perf_counter()
+    parse_text("my calf twitches", kb)
+    load = time.perf_counter() - start
+    times = timed(lambda: parse_text(DESCRIPTION_100_WORDS, kb), 200)
+    return {
+        "parse_median_ms": {"value": round(statistics.median(times) * 1e3, 3), "unit": "ms"},
+        "nlp_load_s": {"value": round(load, 3), "unit": "s"},
+    }
+
+
 def main() -> None:
-    results = bench_core() | bench_interview() | bench_cli()
+    results = bench_core() | bench_interview() | bench_parse() | bench_cli()
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     RESULTS.write_text(json.dumps(previous | results, indent=2) + "\n")
     width = max(len(name) for name in results)

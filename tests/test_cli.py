@@ -151,3 +151,28 @@ def test_installed_command_runs() -> None:
     exe = Path(sys.executable).parent / "twitchcheck"
     done = subprocess.run([str(exe), "--help"], capture_output=True, text=True, check=False)
     assert done.returncode == 0 and "assess" in done.stdout
+
+
+def test_assess_text_hypnic_jerks_are_self_care() -> None:
+    """The issue's example: shoulder and neck jerks when falling asleep, no weakness -> hypnic jerks, self-care."""
+    text = "I'm 26 and get shoulder and neck jerks just as I'm falling asleep; no weakness"
+    result = runner.invoke(app, ["assess", "--text", text, "--json"])
+    out = json.loads(result.stdout)
+    assert out["conditions"][0]["id"] == "hypnic_jerk"
+    assert out["triage"]["level"] == "self_care"
+    assert out["advice"] and out["safety_net"]
+    assert {"id": "weakness", "state": "absent", "source": "parsed"}.items() <= next(
+        e for e in out["evidence"] if e["id"] == "weakness"
+    ).items()
+
+
+def test_jsonl_reads_text_lines_and_reports_empty_text(tmp_path: Path) -> None:
+    """--jsonl assesses free-text lines (age may be null) and gives an error object for empty text."""
+    lines = [
+        json.dumps({"id": "t1", "text": "my left eyelid has been flickering for 3 days", "age": None}),
+        json.dumps({"id": "t2", "text": "   "}),
+    ]
+    path = write(tmp_path, "text.jsonl", "\n".join(lines) + "\n")
+    out = [json.loads(line) for line in runner.invoke(app, ["assess", "--jsonl", str(path)]).stdout.splitlines()]
+    assert out[0]["case_id"] == "t1" and out[0]["conditions"][0]["id"] == "eyelid_myokymia"
+    assert out[1]["case_id"] == "t2" and out[1]["error"]["code"] == "invalid_text"

@@ -34,7 +34,7 @@ def assess_text(text: str, age: float | None = None, sex: str | None = None) -> 
     """Read a description into evidence, then assess it (age and sex given here override the text)."""
     if (why := text_support_error()) is not None:
         raise EvidenceError(why, [{"field": "text", "problem": why}])
-    from twitchcheck.nlp import parse_text  # type: ignore[import-not-found,unused-ignore]
+    from twitchcheck.nlp import parse_text
 
     parsed = parse_text(text, default_engine().kb)
     raw = {

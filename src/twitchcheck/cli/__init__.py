@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from twitchcheck.cli import assess_cmd, eval_cmd, interactive, interview_cmd, kb_cmd, simulate_cmd
+from twitchcheck.cli import (
+    assess_cmd,
+    eval_cmd,
+    interactive,
+    interview_cmd,
+    kb_cmd,
+    parse_cmd,
+    serve_cmd,
+    simulate_cmd,
+)
 
 app = typer.Typer(
     name="twitchcheck",
@@ -14,10 +23,13 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("assess")(assess_cmd.assess)
+app.command("parse")(parse_cmd.parse)
+app.command("eval-parse")(parse_cmd.eval_parse)
 app.command("eval")(eval_cmd.evaluate)
 app.command("start")(interactive.start)
 app.command("interview")(interview_cmd.interview)
 app.command("simulate")(simulate_cmd.simulate)
+app.command("serve")(serve_cmd.serve)
 app.add_typer(kb_cmd.app, name="kb")
 
 

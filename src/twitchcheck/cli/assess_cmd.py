@@ -43,7 +43,7 @@ def _assess_line(line: str, number: int) -> dict[str, Any]:
         else:
             return {"case_id": case_id, **error_object("invalid_case", "a line needs 'text' or 'evidence'")}
     except EvidenceError as exc:
-        return {"case_id": case_id, **error_object("invalid_evidence", str(exc), exc.details)}
+        return {"case_id": case_id, **error_object(exc.code, str(exc), exc.details)}
     return {"case_id": case_id, **result}
 
 
@@ -82,7 +82,7 @@ def assess(
             overrides = {k: v for k, v in (("age", age), ("sex", sex)) if v is not None}
             result = assess_raw({**raw, **overrides})
     except EvidenceError as exc:
-        fail("invalid_evidence", str(exc), as_json=as_json, details=exc.details)
+        fail(exc.code, str(exc), as_json=as_json, details=exc.details)
     if as_json:
         sys.stdout.write(json.dumps(result) + "\n")
     else:

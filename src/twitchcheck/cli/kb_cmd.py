@@ -26,7 +26,9 @@ def check(
     """Report every fault at once: schema, references, sources, ranges, contract ids, seed coverage."""
     kb, faults = read_knowledge_base(DATA_DIR)
     if kb is not None:
-        faults += integrity_faults(kb, hpo=hpo)
+        from twitchcheck.nlp import lexicon_faults
+
+        faults += integrity_faults(kb, hpo=hpo) + lexicon_faults(kb)
     console = Console(stderr=bool(faults))
     if kb is not None:
         console.print(

@@ -71,7 +71,7 @@ def simulate_line(model: Model, line: str, number: int, parser: Parser | None) -
     try:
         truth, initial = read_text_case(model, parser, raw["text"], raw.get("age"), raw.get("sex"))
     except EvidenceError as exc:
-        return {"case_id": case_id, **error_object("invalid_evidence", str(exc), exc.details)}
+        return {"case_id": case_id, **error_object(exc.code, str(exc), exc.details)}
     except Exception as exc:  # the parser is another team's code: one bad text must not stop the batch
         return {"case_id": case_id, **error_object("parse_failed", f"line {number}: {type(exc).__name__}: {exc}")}
     run = simulate_interview(model, truth, initial)

@@ -22,7 +22,9 @@ MAX_AGE = 120
 
 
 class EvidenceError(ValueError):
-    """Evidence that cannot be used; ``details`` says which item and why."""
+    """Evidence that cannot be used; ``details`` says which item and why, ``code`` names the kind."""
+
+    code = "invalid_evidence"
 
     def __init__(self, message: str, details: list[dict[str, Any]] | None = None) -> None:
         super().__init__(message)

@@ -1,0 +1,37 @@
+"""``twitchcheck serve``: run the web app and JSON API with uvicorn (http://127.0.0.1:8000 by default)."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+import typer
+
+from twitchcheck.cli.errors import fail
+
+
+def serve(
+    host: Annotated[str, typer.Option("--host", help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="port to listen on")] = 8000,
+    workers: Annotated[int, typer.Option("--workers", min=1, help="worker processes")] = 1,
+    access_log: Annotated[
+        bool, typer.Option("--access-log/--no-access-log", help="log each request (addresses hold answers)")
+    ] = False,
+) -> None:
+    """Start the web app (pages and JSON API under /api/v1). The database comes from TWITCHCHECK_DATABASE_URL."""
+    try:
+        import uvicorn
+    except ImportError:
+        fail(
+            "missing_dependency",
+            "the web app needs uvicorn and fastapi (install fastapi, uvicorn, jinja2 and python-multipart)",
+        )
+    typer.echo(f"twitchcheck: serving on http://{host}:{port}  (Ctrl+C to stop)", err=True)
+    uvicorn.run(
+        "twitchcheck.web.app:create_app",
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=access_log,
+        log_level="info",
+    )

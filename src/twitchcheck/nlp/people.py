@@ -1,0 +1,178 @@
+"""Who the text is about (the writer, a child, someone else), and that person's age and sex.
+
+"My 8-year-old son has eyelid twitching" is about the child: age 8, male, subject "child". The writer
+is the patient whenever they describe their own body ("my calf", "I keep twitching"); a relative is the
+patient when only their body or their symptoms are described.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from twitchcheck.nlp.lexicon import Lexicon
+from twitchcheck.nlp.pipeline import Reading
+
+AGE_MAX = 119
+_YEARS_OLD = r"(\d{1,3})\s*(?:-|\s)?\s*(?:years?|yrs?|yr|y)\s*(?:-|\s)?\s*olds?\b"
+_YO = r"(\d{1,3})\s*(?:yo|y/o|y\.o\.?|yrs?)(?![a-z])"
+_NOT_AGE = (
+    r"(?!\s*(?:%|kg|lbs?|pounds|stone|st\b|cm|ft|foot|feet|inch|'|days?|weeks?|months?|hours?|hrs?|minutes?|mins?|"
+    r"mg|cups?|coffees?|times?|x\b|percent|years?\s+(?:into|in|of|since|ago)|th\b|nd\b|rd\b|st\b|am\b|pm\b|"
+    r"o'clock|:|\.\d|,\d))"
+)
+_DECADES = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70}
+_OWNER = re.compile(
+    r"\b(my|his|her|their|[a-z]+'s)\s+(?:(?:left|right|lower|upper|both|inner|outer|little|big|whole|entire|own)\s+){0,2}$"
+)
+_SELF_SYMPTOM = re.compile(
+    r"\bi(?:'ve|'m|m|ve)?\b([^.;!?\n]{0,40}?)"
+    r"\b(twitch|jerk|cramp|weak|numb|tingl|shak|trembl|spasm|flicker|jump|fascic|popping|buzz|kick)"
+)
+_OTHER_PERSON = re.compile(r"\b(he|she|his|her|they|their|him)\b")
+_HE, _SHE = re.compile(r"\b(he|his|him|he's)\b"), re.compile(r"\b(she|her|hers|she's)\b")
+
+
+@dataclass(frozen=True)
+class Person:
+    """The patient: who they are to the writer, their age and sex, and the relative's word if not the writer."""
+
+    subject: str = "self"
+    age: float | None = None
+    sex: str | None = None
+    relative: str | None = None
+
+
+class PersonReader:
+    """Regular expressions built from the lexicon's relatives, sex words and number words."""
+
+    def __init__(self, lex: Lexicon) -> None:
+        self.lex = lex
+        rel = "|".join(sorted((re.escape(r) for r in lex.relatives), key=len, reverse=True))
+        self.rel_word = rel
+        self.relative = re.compile(
+            rf"\b(?:my|our)\s+(?:{_YEARS_OLD}\s+|{_YO}\s+|(?:little|baby|teenage|young|eldest|youngest|older|younger|"
+            rf"oldest|\w+-year-old)\s+)?({rel})s?\b"
+        )
+        self.bare_child = re.compile(rf"\b(?:my|our)\s+{_YEARS_OLD}(?!\s+(?:{rel})s?\b)")
+        self.after_relative = re.compile(
+            r"^(?:'s)?\s*(?:,|\(|\[|-)\s*(?:aged?\s*)?(\d{1,2})\b|^\s+(?:who\s+is|who's|is|aged|age)\s+(?:only\s+|just\s+)?"
+            r"(\d{1,2})\b" + _NOT_AGE
+        )
+        self.acting = re.compile(
+            r"^(?:'s)?\s+(?:\w+\s+){0,2}?(?:has|have|is|keeps|keep|gets|got|started|starts|twitches|jerks|shakes|"
+            r"complains|complained|been|developed|suddenly|'s|now|seems|says)\b"
+        )
+        sexes = {w: s for s, words in lex.sex_words.items() for w in words if len(w) > 1}
+        self.sex_of = sexes
+        sw = "|".join(sorted((re.escape(w) for w in sexes), key=len, reverse=True))
+        self.sex_phrase = re.compile(
+            rf"\b(?:i'm|im|i am|as)\s+an?\s+(?:{_YEARS_OLD}\s+|{_YO}\s+|\w+\s+)?({sw})\b|"
+            rf"(?<!my )\b{_YEARS_OLD}\s+({sw})\b|(?<!my )\b{_YO}\.?\s+({sw})\b|"
+            rf"(?<!my )\b(male|female)\b|\b(mum|mom|mother|dad|father) of\b|"
+            rf"^\W*({sw})\s+here\b|\b(guy|woman|man|lady|girl|dude)\s+here\b"
+        )
+        self.letter = re.compile(
+            r"(?:^|[\s(\[,/])(\d{2})\s?/?\s?([mf])(?=[\s)\],.!?;:/]|$)|"
+            r"(?:^|[\s(\[,/])([mf])\s?[,/]?\s?(\d{2})(?=[\s)\],.!?;:/]|$)"
+        )
+        self.self_age = [
+            re.compile(rf"\b(?:i'm|im|i am)\s+(?:(?:a|an|only|just|now|almost|nearly)\s+)?(\d{{1,3}})\b{_NOT_AGE}"),
+            re.compile(rf"\b{_YEARS_OLD}(?!\s+(?:{rel})\b)"),
+            re.compile(rf"\b{_YO}(?!\s+(?:{rel})\b)"),
+            re.compile(r"\bage(?:d)?\s*:?\s*(\d{1,3})\b"),
+            re.compile(r"\b(?:just\s+)?turned\s+(\d{1,3})\b"),
+            re.compile(rf"\b(?:{sw}|(?:mum|mom|mother|dad|father) of \w+)(?:\s+here)?\s*,\s*(\d{{2}})\b{_NOT_AGE}"),
+            re.compile(r"\b(\d{2})\s*,\s*(?:male|female|man|woman)\b"),
+        ]
+        self.decade = re.compile(
+            r"\bin\s+my\s+(early|mid|late)?\s*-?\s*(\d0)'?s\b|\bin\s+my\s+(early|mid|late)?\s*-?\s*"
+            r"(twenties|thirties|forties|fifties|sixties|seventies)\b"
+        )
+
+    def _age_ok(self, value: str) -> float | None:
+        age = float(value)
+        return age if 0 < age <= AGE_MAX else None
+
+    def _self_age(self, low: str) -> float | None:
+        if m := self.letter.search(low):
+            return self._age_ok(m.group(1) or m.group(4))
+        hits: list[tuple[int, float]] = []
+        for pattern in self.self_age:
+            for m in pattern.finditer(low):
+                if re.search(r"\bmy\s+$", low[max(0, m.start() - 4) : m.start()]):
+                    continue
+                value = next(g for g in m.groups() if g)
+                if (age := self._age_ok(value)) is not None:
+                    hits.append((m.start(), age))
+        if hits:
+            return min(hits)[1]
+        if m := self.decade.search(low):
+            shift = {"early": 2, "mid": 5, "late": 8, None: 5}
+            base = int(m.group(2)) if m.group(2) else _DECADES[m.group(4)]
+            return float(base + shift[m.group(1) or m.group(3)])
+        return None
+
+    def _self_sex(self, low: str) -> str | None:
+        if m := self.letter.search(low):
+            return "female" if (m.group(2) or m.group(3)) == "f" else "male"
+        if m := self.sex_phrase.search(low):
+            word = next(g for g in reversed(m.groups()) if g and not g.isdigit())
+            return self.sex_of.get(word)
+        return None
+
+    def _body_owners(self, reading: Reading, low: str) -> tuple[int, int]:
+        mine = theirs = 0
+        for target in reading.targets:
+            if target.match.kind != "LOCATION":
+                continue
+            if m := _OWNER.search(low[max(0, target.start_char - 40) : target.start_char]):
+                if m.group(1) == "my":
+                    mine += 1
+                elif m.group(1) not in ("it's", "that's", "there's", "what's", "one's"):
+                    theirs += 1
+        return mine, theirs
+
+    def _self_symptom(self, low: str) -> bool:
+        for m in _SELF_SYMPTOM.finditer(low):
+            between = m.group(1)
+            if not re.search(rf"\b(?:my|our)\s+(?:\w+\s+)?(?:{self.rel_word})", between) and not _OTHER_PERSON.search(
+                between
+            ):
+                return True
+        return False
+
+    def read(self, reading: Reading, text: str) -> Person:
+        """Who the patient is, with age and sex where the text gives them."""
+        low = text.lower()
+        mine, theirs = self._body_owners(reading, low)
+        candidates = []
+        for m in self.relative.finditer(low):
+            noun = m.group(3)
+            rest = low[m.end() : m.end() + 60]
+            age_text = m.group(1) or m.group(2)
+            after = self.after_relative.search(rest)
+            if age_text is None and after:
+                age_text = after.group(1) or after.group(2)
+            acting = bool(self.acting.search(rest)) and not re.match(r"^(?:'s)?\s+(?:had|died|passed)", rest)
+            info = self.lex.relatives[noun]
+            strong = info.subject == "child" and age_text is not None
+            candidates.append((noun, age_text, acting or strong or theirs > 0))
+        for m in self.bare_child.finditer(low):
+            child_age = self._age_ok(m.group(1))
+            if child_age is not None and child_age < 18:
+                candidates.append(("child", m.group(1), True))
+        chosen = next((c for c in candidates if c[2]), None)
+        if chosen is None or mine > 0 or self._self_symptom(low):
+            return Person("self", self._self_age(low), self._self_sex(low))
+        noun, age_text, _ = chosen
+        info = self.lex.relatives[noun]
+        age = self._age_ok(age_text) if age_text else None
+        pronoun_age = re.search(rf"\b(?:he|she)(?:'s| is)\s+(\d{{1,2}})\b{_NOT_AGE}|{_YEARS_OLD}", low)
+        if age is None and pronoun_age:
+            age = self._age_ok(pronoun_age.group(1) or pronoun_age.group(2))
+        sex = info.sex
+        if sex is None:
+            he, she = len(_HE.findall(low)), len(_SHE.findall(low))
+            sex = "male" if he > she else "female" if she > he else None
+        return Person(info.subject, age, sex, noun)
