@@ -10,6 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from twitchcheck.cli.errors import error_object, fail
+from twitchcheck.cli.jsonl import BadLine, read_case_line
 from twitchcheck.cli.render import render_assessment
 from twitchcheck.engine import EvidenceError
 from twitchcheck.service import assess_raw, assess_text, text_support_error
@@ -29,11 +30,9 @@ def _read_json(path: Path, as_json: bool) -> Any:
 def _assess_line(line: str, number: int) -> dict[str, Any]:
     """Assess one JSON line; a bad line becomes an error object and the batch goes on."""
     try:
-        raw = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return {"case_id": None, **error_object("invalid_json", f"line {number}: {exc.msg}")}
-    if not isinstance(raw, dict):
-        return {"case_id": None, **error_object("invalid_case", f"line {number}: expected a JSON object")}
+        raw = read_case_line(line, number)
+    except BadLine as bad:
+        return bad.output
     case_id = raw.get("id")
     try:
         if raw.get("evidence") is not None:

@@ -17,6 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from twitchcheck.cli.errors import error_object, fail
+from twitchcheck.cli.jsonl import BadLine, read_case_line
 from twitchcheck.engine import EvidenceError
 from twitchcheck.engine.evidence import Case, EvidenceItem, parse_case
 from twitchcheck.engine.model import Model
@@ -58,11 +59,9 @@ def read_text_case(
 def simulate_line(model: Model, line: str, number: int, parser: Parser | None) -> dict[str, Any]:
     """Simulate one JSON line; a bad line becomes an error object and the batch goes on."""
     try:
-        raw = json.loads(line)
-    except json.JSONDecodeError as exc:
-        return {"case_id": None, **error_object("invalid_json", f"line {number}: {exc.msg}")}
-    if not isinstance(raw, dict):
-        return {"case_id": None, **error_object("invalid_case", f"line {number}: expected a JSON object")}
+        raw = read_case_line(line, number)
+    except BadLine as bad:
+        return bad.output
     case_id = raw.get("id")
     if not isinstance(raw.get("text"), str):
         return {"case_id": case_id, **error_object("invalid_case", f"line {number}: a line needs a 'text' string")}
@@ -72,7 +71,7 @@ def simulate_line(model: Model, line: str, number: int, parser: Parser | None) -
         truth, initial = read_text_case(model, parser, raw["text"], raw.get("age"), raw.get("sex"))
     except EvidenceError as exc:
         return {"case_id": case_id, **error_object(exc.code, str(exc), exc.details)}
-    except Exception as exc:  # the parser is another team's code: one bad text must not stop the batch
+    except Exception as exc:  # one unexpected failure on one text must not stop the batch
         return {"case_id": case_id, **error_object("parse_failed", f"line {number}: {type(exc).__name__}: {exc}")}
     run = simulate_interview(model, truth, initial)
     return {
