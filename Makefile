@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 # torch is named explicitly so that pip takes the local CPU wheel, never a CUDA build from the index.
-DEV_PIP := torch==2.13.0 -e ".[dev]"
+DEV_PIP := torch==2.13.0 -e ".[dev,semantic]"
 
 .PHONY: run test lint typecheck unit bench eval kb-check clean
 
@@ -29,8 +29,10 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
+# The suite runs with the optional semantic matcher on, then the free-text tests again with it off.
 unit: $(VENV)/.installed-dev
 	$(BIN)/pytest -q
+	TWITCHCHECK_SEMANTIC=0 $(BIN)/pytest -q tests/test_nlp.py tests/test_parse_eval.py tests/test_semantic.py tests/test_cli.py
 
 test: lint typecheck unit
 

@@ -19,6 +19,8 @@ from twitchcheck.nlp.matcher import TargetDef, singular
 from twitchcheck.nlp.people import PersonReader
 from twitchcheck.nlp.pipeline import Reader, Reading, Target
 from twitchcheck.nlp.quantities import QuantityReader
+from twitchcheck.nlp.semantic import SemanticMatcher
+from twitchcheck.nlp.semantic import enabled as semantic_enabled
 from twitchcheck.nlp.text import NO_SYMPTOMS, clean_text, looks_english
 
 VERBS_WITH_OBJECT = frozenset({"drink", "drinking", "take", "taking", "have", "use", "smoke", "do", "lot"})
@@ -47,6 +49,7 @@ class Parser:
         self.exercise = self._phrase_regex(lex.exercise_words)
         self.after = self._phrase_regex(lex.after_words)
         self.family_ids = frozenset(lex.family_findings.values()) | {d.family for d in lex.diseases if d.family}
+        self.semantic: SemanticMatcher | None = None  # built on the first text read with the semantic matcher
 
     @staticmethod
     def _phrase_regex(phrases: list[str]) -> re.Pattern[str]:
@@ -83,6 +86,8 @@ class Parser:
         frequency = self._frequency(col, reading, assertions, cleaned.lower())
         self._sleep(col, cleaned.lower())
         self._after_exercise(col, reading, cleaned.lower())
+        if semantic_enabled():
+            self._semantic(col, reading, ignore)
         result: dict[str, Any] = {
             "evidence": col.evidence(),
             "age": _number(person.age),
@@ -97,6 +102,17 @@ class Parser:
         if not result["evidence"]:
             result["message"] = NO_SYMPTOMS
         return result
+
+    def _semantic(self, col: Collector, reading: Reading, ignore: frozenset[str]) -> None:
+        """Findings the embeddings propose for clauses the lexicon missed, stated as ConText says."""
+        if self.semantic is None:
+            self.semantic = SemanticMatcher(self.kb, self.lex)
+        for p in self.semantic.propose(reading, set(col.items)):
+            cats = p.target.categories(ignore)
+            before = set(col.items)
+            self._finding(col, p.definition, p.target, assertion_of(cats), "NEGATED_EXISTENCE" in cats)
+            for fid in set(col.items) - before:
+                col.items[fid].update(matched_by="semantic", score=round(p.score, 3))
 
     def _verb_objects(self, reading: Reading) -> None:
         """In "don't drink coffee" the negated verb ("don't drink": no alcohol) belongs to its object."""
