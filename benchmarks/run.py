@@ -193,7 +193,7 @@ def bench_parse() -> dict[str, dict[str, float | str]]:
 
 
 def main() -> None:
-    results = bench_core() | bench_interview() | bench_parse() | bench_cli() | bench_diary()
+    results = bench_core() | bench_interview() | bench_parse() | bench_cli()
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     RESULTS.write_text(json.dumps(previous | results, indent=2) + "\n")
     width = max(len(name) for name in results)
