@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 # torch is named explicitly so that pip takes the local CPU wheel, never a CUDA build from the index.
 DEV_PIP := torch==2.13.0 -e ".[dev,semantic]"
 
-.PHONY: run test lint typecheck unit bench eval kb-check clean
+.PHONY: run test lint typecheck unit bench eval kb-check system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,8 +19,9 @@ $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install -q $(DEV_PIP)
 	touch $@ $(VENV)/.installed
 
+# The web app on http://127.0.0.1:8000 with SQLite (TWITCHCHECK_DATABASE_URL for PostgreSQL).
 run: $(VENV)/.installed
-	$(BIN)/twitchcheck start
+	$(BIN)/twitchcheck serve --host 127.0.0.1 --port 8000
 
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check src tests benchmarks
@@ -29,9 +30,13 @@ lint: $(VENV)/.installed-dev
 typecheck: $(VENV)/.installed-dev
 	$(BIN)/mypy
 
-# The suite runs with the optional semantic matcher on, then the free-text tests again with it off.
-unit: $(VENV)/.installed-dev
-	$(BIN)/pytest -q
+system-deps:
+	scripts/system-deps.sh
+
+# The suite runs on SQLite and on a throwaway PostgreSQL, with the optional semantic matcher on;
+# then the free-text tests run again with it off.
+unit: $(VENV)/.installed-dev system-deps
+	scripts/with-postgres.sh $(BIN)/pytest -q
 	TWITCHCHECK_SEMANTIC=0 $(BIN)/pytest -q tests/test_nlp.py tests/test_parse_eval.py tests/test_semantic.py tests/test_cli.py
 
 test: lint typecheck unit
@@ -42,7 +47,7 @@ kb-check: $(VENV)/.installed
 eval: $(VENV)/.installed
 	$(BIN)/twitchcheck eval vignettes/dev.yaml
 
-bench: $(VENV)/.installed-dev
+bench: $(VENV)/.installed-dev system-deps
 	$(BIN)/python benchmarks/run.py
 
 clean:

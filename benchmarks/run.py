@@ -192,8 +192,37 @@ def bench_parse() -> dict[str, dict[str, float | str]]:
     return results
 
 
+def bench_api() -> dict[str, dict[str, float | str]]:
+    """Loopback load test of POST /api/v1/assess (uvicorn, 2 workers, wrk; see benchmarks/api_load.py)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    import api_load
+
+    return api_load.run(full_case())
+
+
+def bench_diary() -> dict[str, dict[str, float | str]]:
+    """Diary: analysis of ten years (~20,000 episodes) and the doctor report PDF of the same diary.
+
+    The report time is the whole job: analysis, the four charts, HTML and WeasyPrint's PDF.
+    """
+    from twitchcheck.diary import analysis, frames, report, synthetic
+
+    data = synthetic.generate(days=3652, base_rate=5.5, magnesium_start=2000, magnesium_effect=0.6, seed=1)
+    tables = frames.build(
+        episodes=data["episodes"], days=data["days"], medications=data["medications"], symptoms=data["symptoms"]
+    )
+    analysis.analyse(tables)
+    analysis_times = timed(lambda: analysis.analyse(tables), 5)
+    report.build(tables, who="bench@example.org")  # warm-up: fonts, matplotlib, WeasyPrint
+    pdf_times = timed(lambda: report.build(tables, who="bench@example.org"), 3)
+    return {
+        "diary_analysis_10y_s": {"value": round(statistics.median(analysis_times), 3), "unit": "s"},
+        "report_pdf_s": {"value": round(statistics.median(pdf_times), 3), "unit": "s"},
+    }
+
+
 def main() -> None:
-    results = bench_core() | bench_interview() | bench_parse() | bench_cli()
+    results = bench_core() | bench_interview() | bench_parse() | bench_cli() | bench_api() | bench_diary()
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     RESULTS.write_text(json.dumps(previous | results, indent=2) + "\n")
     width = max(len(name) for name in results)

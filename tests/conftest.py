@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -30,3 +32,8 @@ def engine() -> Engine:
     from twitchcheck.service import default_engine
 
     return default_engine()
+
+
+# The diary's database: tests never touch the person's own diary. Every test process gets a
+# throwaway SQLite file unless a test points the app at another database itself.
+os.environ["TWITCHCHECK_DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='twitchcheck-test-')}/diary.db"

@@ -6,6 +6,7 @@ import typer
 
 from twitchcheck.cli import (
     assess_cmd,
+    diary_cmd,
     eval_cmd,
     interactive,
     interview_cmd,
@@ -31,6 +32,7 @@ app.command("interview")(interview_cmd.interview)
 app.command("simulate")(simulate_cmd.simulate)
 app.command("serve")(serve_cmd.serve)
 app.add_typer(kb_cmd.app, name="kb")
+app.add_typer(diary_cmd.app, name="diary")
 
 
 def main() -> None:

@@ -17,7 +17,7 @@ def serve(
         bool, typer.Option("--access-log/--no-access-log", help="log each request (addresses hold answers)")
     ] = False,
 ) -> None:
-    """Start the web app (pages and JSON API under /api/v1). The database comes from TWITCHCHECK_DATABASE_URL."""
+    """Start the web app: the pages, and the JSON API under /api/v1 (OpenAPI at /openapi.json)."""
     try:
         import uvicorn
     except ImportError:

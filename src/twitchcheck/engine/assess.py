@@ -23,7 +23,7 @@ from twitchcheck.kb.schema import TRIAGE_ORDER, Condition
 Assessment = dict[str, Any]
 LIKELY, POSSIBLE = 0.25, 0.05  # probability labels shown to people
 EXPLAIN_RATIO = 1.2  # an answer is listed for/against a cause when it moves the odds this much
-MAX_REASONS = 5
+MAX_REASONS = 3  # answers listed for and against each cause, strongest first
 
 
 def round_to_sum(probs: FloatArray, decimals: int = 4) -> list[float]:

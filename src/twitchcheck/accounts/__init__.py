@@ -1,0 +1,1 @@
+"""Accounts: register, sign in (API tokens and browser sessions), rate limits, delete everything."""

@@ -1,0 +1,201 @@
+"""The doctor report: one page a doctor reads in a minute, then the charts, then the details.
+
+The first page answers the questions of a consultation about twitching: since when, how often,
+how long, how strong, where, spreading or not, what seems to trigger it, which medicines, which
+other symptoms, which warning signs were asked about (and the answers), and the latest
+assessment. The same HTML is shown as a page and printed to PDF with WeasyPrint.
+"""
+
+from __future__ import annotations
+
+import base64
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from twitchcheck.diary import vocab
+from twitchcheck.diary.frames import DiaryFrames
+
+TEMPLATES = Path(__file__).parent / "templates"
+MAX_EPISODE_ROWS = 60  # the details list the latest episodes; the export has them all
+MAX_DAY_ROWS = 21
+DISCLAIMER = (
+    "Recorded by the patient in twitchcheck. Associations in one person's diary are not proof of cause. "
+    "twitchcheck gives information, not a diagnosis."
+)
+
+
+@lru_cache(maxsize=1)
+def _env() -> Environment:
+    env = Environment(loader=FileSystemLoader(TEMPLATES), autoescape=select_autoescape(["html"]))
+    env.filters["nice_date"] = nice_date
+    env.filters["place"] = vocab.body_part_name
+    env.filters["ratio"] = lambda row: f"{row['rate_ratio']:.2g}× (95% CI {row['ci95'][0]:.2g}–{row['ci95'][1]:.2g})"
+    return env
+
+
+def css() -> str:
+    """The report's stylesheet (linked from the page, inlined into the PDF)."""
+    return (TEMPLATES / "report.css").read_text(encoding="utf-8")
+
+
+def nice_date(value: Any) -> str:
+    """'3 Mar 2026' for a date, datetime or ISO text."""
+    if value is None or value == "":
+        return "—"
+    if isinstance(value, str):
+        value = datetime.fromisoformat(value) if "T" in value else date.fromisoformat(value)
+    return f"{value.day} {value:%b %Y}"
+
+
+def _seconds(value: float | None) -> str:
+    if value is None:
+        return "not recorded"
+    return f"{value:.0f} s" if value < 120 else f"{value / 60:.1f} min"
+
+
+def _warning_answers(frames: DiaryFrames, latest: dict[str, Any] | None) -> list[dict[str, str]]:
+    """Every warning sign: asked in the latest assessment (yes/no/unknown) or logged in the diary."""
+    asked = {e["id"]: e for e in (latest or {}).get("data", {}).get("evidence", [])}
+    logged = {s["symptom"]: s for s in frames.symptoms}
+    out = []
+    for finding, name in vocab.warning_signs().items():
+        if finding in logged:
+            answer, source = "yes", f"logged {nice_date(logged[finding]['date'])}"
+        elif finding in asked:
+            state = asked[finding]["state"]
+            answer = {"present": "yes", "absent": "no"}.get(state, "not sure")
+            source = "assessment"
+        else:
+            answer, source = "not asked", ""
+        out.append({"id": finding, "name": name, "answer": answer, "source": source})
+    return out
+
+
+def _medicines(frames: DiaryFrames, today: date) -> list[dict[str, Any]]:
+    rows = []
+    for med in frames.medications:
+        current = med.get("stop") is None or med["stop"] >= today
+        rows.append(med | {"current": current})
+    return sorted(rows, key=lambda r: (not r["current"], r["start"]))
+
+
+def _symptoms(frames: DiaryFrames) -> list[dict[str, Any]]:
+    names = vocab.symptoms()
+    grouped: dict[str, dict[str, Any]] = {}
+    for row in frames.symptoms:
+        entry = grouped.setdefault(
+            row["symptom"],
+            {"name": names.get(row["symptom"], row["symptom"]), "first": row["date"], "last": row["date"], "times": 0},
+        )
+        entry["times"] += 1
+        entry["last"] = max(entry["last"], row["date"])
+        entry["first"] = min(entry["first"], row["date"])
+        if row.get("severity") is not None:
+            entry["max_severity"] = max(entry.get("max_severity", 0), row["severity"])
+    return sorted(grouped.values(), key=lambda e: e["first"])
+
+
+def _latest_assessment(frames: DiaryFrames) -> dict[str, Any] | None:
+    if not frames.assessments:
+        return None
+    latest = frames.assessments[-1]
+    data = latest["data"]
+    movement = (data.get("movement") or [{}])[0]
+    return {
+        "saved_at": latest["saved_at"],
+        "data": data,
+        "triage": data.get("triage", {}),
+        "movement": movement,
+        "conditions": [c for c in data.get("conditions", []) if c.get("id") != "other"][:3],
+        "duration_days": next(
+            (e.get("value") for e in data.get("evidence", []) if e["id"] == "duration_days" and e.get("value")), None
+        ),
+    }
+
+
+def context(frames: DiaryFrames, analysis: dict[str, Any], *, who: str, today: date | None = None) -> dict[str, Any]:
+    """Everything the report template shows, as plain data."""
+    today = today or date.today()
+    latest = _latest_assessment(frames)
+    episodes = frames.episodes
+    recent = episodes.sort_values("occurred_at", ascending=False).head(MAX_EPISODE_ROWS)
+    summary = analysis.get("summary") or {}
+    triggers = analysis.get("triggers", [])
+    return {
+        "who": who,
+        "today": today,
+        "a": analysis,
+        "s": summary,
+        "duration_text": _seconds((summary.get("duration_s") or {}).get("median")),
+        "duration_max_text": _seconds((summary.get("duration_s") or {}).get("max")),
+        "clear_triggers": [t for t in triggers if t["status"] == "ok" and t["clear"]],
+        "unclear_triggers": [t for t in triggers if t["status"] == "ok" and not t["clear"] and t["lag"] == "same_day"],
+        "short_triggers": [t for t in triggers if t["status"] != "ok" and t["lag"] == "same_day"],
+        "medicines": _medicines(frames, today),
+        "symptoms": _symptoms(frames),
+        "warnings": _warning_answers(frames, latest),
+        "latest": latest,
+        "movement_names": vocab.MOVEMENT_NAMES,
+        "episodes": [
+            {
+                "when": row.local.strftime("%Y-%m-%d %H:%M"),
+                "place": vocab.place_name(row.body_part, row.side),
+                "movement": row.movement,
+                "count": None if row.count != row.count else int(row.count),
+                "duration": None if row.duration_s != row.duration_s else row.duration_s,
+                "intensity": int(row.intensity),
+            }
+            for row in recent.itertuples()
+        ],
+        "episodes_total": len(episodes),
+        "days": frames.days.tail(MAX_DAY_ROWS).iloc[::-1].reset_index().to_dict("records"),
+        "days_total": len(frames.days),
+        "disclaimer": DISCLAIMER,
+    }
+
+
+def data_uri(svg_text: str) -> str:
+    """An SVG as a data: address for an <img> (allowed by the pages' content security policy)."""
+    return "data:image/svg+xml;base64," + base64.b64encode(svg_text.encode()).decode()
+
+
+def png_uri(png: bytes) -> str:
+    """A PNG as a data: address."""
+    return "data:image/png;base64," + base64.b64encode(png).decode()
+
+
+def render_html(ctx: dict[str, Any], charts: dict[str, str], *, standalone: bool) -> str:
+    """The report as HTML: standalone (CSS inlined, for the PDF) or linking the stylesheet (for the web).
+
+    ``charts`` are SVG texts, or ready data: addresses (the PDF uses PNG, which WeasyPrint lays out faster).
+    """
+    images = {name: chart if chart.startswith("data:") else data_uri(chart) for name, chart in charts.items()}
+    template = _env().get_template("report.html")
+    return template.render(**ctx, charts=images, standalone=standalone, css=css() if standalone else "")
+
+
+def render_pdf(html: str) -> bytes:
+    """The report as PDF bytes (WeasyPrint)."""
+    from weasyprint import HTML
+
+    pdf: bytes = HTML(string=html, base_url=str(TEMPLATES)).write_pdf()
+    return pdf
+
+
+def build(frames: DiaryFrames, *, who: str, today: date | None = None, pdf: bool = True) -> tuple[str, bytes | None]:
+    """Analyse, draw and render: the standalone HTML (SVG charts) and, optionally, the PDF (PNG charts)."""
+    from twitchcheck.diary import analysis as analysis_mod
+    from twitchcheck.diary import plots
+
+    result = analysis_mod.analyse(frames, today=today)
+    counts = analysis_mod.daily_counts(frames)
+    ctx = context(frames, result, who=who, today=today)
+    if not pdf:
+        return render_html(ctx, plots.all_svgs(counts, result), standalone=True), None
+    charts = {name: png_uri(data) for name, data in plots.all_pngs(counts, result).items()}
+    html = render_html(ctx, charts, standalone=True)
+    return html, render_pdf(html)

@@ -1,0 +1,210 @@
+"""What a diary entry may contain: strict input models shared by the API, the pages, the CLI and import.
+
+Numbers must be numbers (``"5"`` and ``true`` are refused), dates and times must be ISO 8601
+text, names must be known (body part, side, movement), and every text has a length limit, so a
+bad entry is refused whole with a message per field. Checks that need the person's clock (no
+dates in the future) are made in ``service``.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
+
+from twitchcheck.diary import vocab
+from twitchcheck.diary.errors import DiaryError
+
+MAX_NOTES = 2000
+MAX_NAME = 200
+MAX_SUPPLEMENTS = 30
+LEVELS = ("self_care", "routine", "soon", "urgent", "emergency")
+
+
+def _iso_text(value: Any) -> Any:
+    """Dates and times come as ISO 8601 text (or already parsed); numbers are not dates."""
+    if isinstance(value, (str, date, datetime)):
+        return value.strip() if isinstance(value, str) else value
+    raise PydanticCustomError("iso_text", "must be ISO 8601 text, e.g. 2026-11-20T21:15:00+01:00 or 2026-11-20")
+
+
+def _text(value: Any) -> Any:
+    """Trim text; an empty text means 'not given'."""
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+IsoDateTime = Annotated[datetime, BeforeValidator(_iso_text)]
+IsoDate = Annotated[date, BeforeValidator(_iso_text)]
+Notes = Annotated[Annotated[str, Field(max_length=MAX_NOTES)] | None, BeforeValidator(_text)]
+Name = Annotated[str, Field(min_length=1, max_length=MAX_NAME)]
+OptionalName = Annotated[Annotated[str, Field(max_length=MAX_NAME)] | None, BeforeValidator(_text)]
+Side = Literal["left", "right", "both", "none"]
+Movement = Literal["fasciculation", "myokymia", "myoclonus", "tremor", "tic", "cramp", "spasm"]
+Intensity = Annotated[int, Field(strict=True, ge=0, le=10, description="0 (barely) to 10 (the strongest)")]
+Count = Annotated[int, Field(strict=True, ge=1, le=100_000, description="how many twitches")]
+Seconds = Annotated[float, Field(strict=True, ge=0, le=86_400, description="how long it lasted, in seconds")]
+
+
+class Strict(BaseModel):
+    """Unknown fields are refused (a typo must not be silently dropped)."""
+
+    model_config = ConfigDict(extra="forbid", str_max_length=100_000)
+
+
+def _body_part(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    part = vocab.resolve_body_part(value)
+    if part is None:
+        known = ", ".join(vocab.body_sites())
+        raise PydanticCustomError(
+            "unknown_body_part",
+            "unknown body part {part}; use one of: {known}",
+            {"part": repr(value[:60]), "known": known},
+        )
+    return part
+
+
+BodyPart = Annotated[str, BeforeValidator(_body_part), Field(description="e.g. calf, eyelid, thigh (or loc_calf)")]
+
+
+class EpisodeIn(Strict):
+    """A new episode. Times without an offset are read in the person's time zone."""
+
+    occurred_at: IsoDateTime
+    body_part: BodyPart
+    side: Side
+    movement: Movement
+    count: Count | None = None
+    duration_s: Seconds | None = None
+    intensity: Intensity
+    notes: Notes = None
+    uid: Annotated[str | None, Field(pattern=r"^[0-9a-f]{32}$")] = None
+
+
+class EpisodePatch(Strict):
+    """A change to an episode: only the fields given are changed (``null`` clears an optional one)."""
+
+    occurred_at: IsoDateTime | None = None
+    body_part: BodyPart | None = None
+    side: Side | None = None
+    movement: Movement | None = None
+    count: Count | None = None
+    duration_s: Seconds | None = None
+    intensity: Intensity | None = None
+    notes: Notes = None
+
+    @field_validator("occurred_at", "body_part", "side", "movement", "intensity")
+    @classmethod
+    def _required_not_null(cls, value: Any) -> Any:
+        if value is None:
+            raise PydanticCustomError("required", "cannot be cleared")
+        return value
+
+
+def _supplements(value: Any) -> Any:
+    if isinstance(value, str):  # "magnesium; vitamin d" from a form or CSV
+        value = value.replace(",", ";").split(";")
+    if isinstance(value, list):
+        out: list[Any] = []
+        for item in value:
+            word = " ".join(item.strip().lower().split()) if isinstance(item, str) else item
+            if word and word not in out:
+                out.append(word)
+        return out
+    return value
+
+
+class DayIn(Strict):
+    """The day's factors (a PUT replaces the whole day; what is left out is 'not recorded')."""
+
+    sleep_hours: Annotated[float, Field(strict=True, ge=0, le=24)] | None = None
+    caffeine_mg: Annotated[float, Field(strict=True, ge=0, le=10_000)] | None = None
+    alcohol_units: Annotated[float, Field(strict=True, ge=0, le=100)] | None = None
+    stress: Annotated[int, Field(strict=True, ge=0, le=10)] | None = None
+    exercise_minutes: Annotated[float, Field(strict=True, ge=0, le=1440)] | None = None
+    supplements: Annotated[
+        list[Annotated[str, Field(min_length=1, max_length=60, pattern=r"^[^,;]+$")]],
+        BeforeValidator(_supplements),
+        Field(max_length=MAX_SUPPLEMENTS, description="e.g. magnesium, vitamin d"),
+    ] = []
+    notes: Notes = None
+
+
+class MedicationIn(Strict):
+    """A medicine: its name, dose, and when it was started (and stopped)."""
+
+    name: Annotated[Name, BeforeValidator(_text)]
+    dose: OptionalName = None
+    start: IsoDate
+    stop: IsoDate | None = None
+    notes: Notes = None
+    uid: Annotated[str | None, Field(pattern=r"^[0-9a-f]{32}$")] = None
+
+
+class MedicationPatch(Strict):
+    """A change to a medicine, e.g. the day it was stopped."""
+
+    name: Annotated[Name | None, BeforeValidator(_text)] = None
+    dose: OptionalName = None
+    start: IsoDate | None = None
+    stop: IsoDate | None = None
+    notes: Notes = None
+
+
+def _symptom(value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    word = " ".join(value.strip().split())
+    known = vocab.symptoms()
+    key = word.lower().replace(" ", "_")
+    if key in known:
+        return key
+    by_name = {name.lower(): sid for sid, name in known.items()}
+    return by_name.get(word.lower(), word)
+
+
+class SymptomIn(Strict):
+    """Another symptom on a day: a known id (``weakness``, ``numbness_tingling``...) or your own words."""
+
+    date: IsoDate
+    symptom: Annotated[str, BeforeValidator(_symptom), Field(min_length=1, max_length=MAX_NAME)]
+    severity: Annotated[int, Field(strict=True, ge=0, le=10)] | None = None
+    notes: Notes = None
+    uid: Annotated[str | None, Field(pattern=r"^[0-9a-f]{32}$")] = None
+
+
+def check_assessment(data: Any) -> dict[str, Any]:
+    """An assessment as the engine returns it (the contract's shape); refuse anything else."""
+    if not isinstance(data, dict):
+        raise DiaryError(422, "invalid_assessment", "an assessment must be a JSON object")
+    problems = []
+    triage = data.get("triage")
+    if not isinstance(triage, dict) or triage.get("level") not in LEVELS:
+        problems.append({"field": "triage.level", "problem": f"must be one of {', '.join(LEVELS)}"})
+    for key in ("conditions", "movement", "evidence"):
+        if not isinstance(data.get(key), list):
+            problems.append({"field": key, "problem": "must be a list"})
+    if problems:
+        raise DiaryError(422, "invalid_assessment", "this is not an assessment from twitchcheck", problems)
+    return data
+
+
+def parse(model: type[Strict], data: Any) -> Any:
+    """Validate plain data (a form, a CSV row, a CLI call) into a model, or raise a 422 DiaryError."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        details = [
+            {
+                "field": ".".join(str(p) for p in err["loc"]) or "body",
+                "problem": str(err["msg"]).removeprefix("Value error, "),
+            }
+            for err in exc.errors()
+        ]
+        first = details[0]
+        raise DiaryError(422, "validation_error", f"{first['field']}: {first['problem']}", details) from None

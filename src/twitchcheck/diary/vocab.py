@@ -1,0 +1,133 @@
+"""The diary's words: body parts, sides, movements, other symptoms and daily factors.
+
+Body parts and movements come from the knowledge base (location findings, movement types), so the
+diary, the assessment and the guide speak the same language. Input is forgiving (``loc_calf``,
+``Calf`` and ``lower leg`` all mean ``calf``) but anything unknown is refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+SIDES: tuple[str, ...] = ("left", "right", "both", "none")
+MOVEMENTS: tuple[str, ...] = ("fasciculation", "myokymia", "myoclonus", "tremor", "tic", "cramp", "spasm")
+MOVEMENT_NAMES: dict[str, str] = {
+    "fasciculation": "Twitch (fasciculation)",
+    "myokymia": "Rippling twitch (myokymia)",
+    "myoclonus": "Jerk (myoclonus)",
+    "tremor": "Shaking (tremor)",
+    "tic": "Tic",
+    "cramp": "Cramp",
+    "spasm": "Spasm",
+}
+# Finding groups of the knowledge base that are "other symptoms" a person can log.
+SYMPTOM_GROUPS: tuple[str, ...] = ("warning", "symptom")
+
+
+@dataclass(frozen=True)
+class BodySite:
+    """A place on the body the diary knows, with its knowledge-base finding and SNOMED CT code."""
+
+    id: str
+    name: str
+    finding: str
+    snomed: str
+    snomed_display: str
+
+
+def _data(name: str) -> Any:
+    return yaml.safe_load(resources.files("twitchcheck.diary").joinpath("data", name).read_text(encoding="utf-8"))
+
+
+def _norm(word: str) -> str:
+    return " ".join(word.strip().lower().replace("_", " ").replace("-", " ").split())
+
+
+@lru_cache(maxsize=1)
+def body_sites() -> dict[str, BodySite]:
+    """Every diary body part by id, in head-to-toe order."""
+    return {
+        row["id"]: BodySite(row["id"], row["name"], row["finding"], row["snomed"], row["snomed_display"])
+        for row in _data("body_sites.yaml")
+    }
+
+
+@lru_cache(maxsize=1)
+def _body_aliases() -> dict[str, str]:
+    """Every accepted spelling (normalised) -> body part id: ids, finding ids, names, KB synonyms, aliases."""
+    from twitchcheck.kb.loader import default_knowledge_base
+
+    findings = default_knowledge_base().findings
+    aliases: dict[str, str] = {}
+    rows = {row["id"]: row for row in _data("body_sites.yaml")}
+    for site in body_sites().values():
+        finding = findings.get(site.finding)
+        words = list(getattr(finding, "synonyms", None) or [])
+        words += [site.name, *rows[site.id].get("aliases", [])]
+        for word in words:
+            aliases.setdefault(_norm(word), site.id)
+    for site in body_sites().values():  # exact ids always win over another part's synonym
+        aliases[_norm(site.id)] = site.id
+        aliases[_norm(site.finding)] = site.id
+    return aliases
+
+
+def resolve_body_part(value: str) -> str | None:
+    """The body part id for a spelling, or None when it is not a body part the diary knows."""
+    return _body_aliases().get(_norm(value))
+
+
+def body_part_name(part: str) -> str:
+    """A body part's name for people ("Calf")."""
+    site = body_sites().get(part)
+    return site.name if site else part.replace("_", " ").capitalize()
+
+
+def place_name(part: str, side: str) -> str:
+    """A place in words: "left calf", "both thighs", "whole body"."""
+    name = body_part_name(part).lower()
+    if side in ("left", "right"):
+        return f"{side} {name}"
+    if side == "both":
+        return f"{name} (both sides)"
+    return name
+
+
+@lru_cache(maxsize=1)
+def symptoms() -> dict[str, str]:
+    """Other symptoms a person can log (knowledge-base findings, warning signs first): id -> name."""
+    from twitchcheck.kb.loader import default_knowledge_base
+
+    findings = default_knowledge_base().findings.values()
+    out: dict[str, str] = {}
+    for group in SYMPTOM_GROUPS:
+        out |= {f.id: f.name for f in findings if f.group == group and f.type == "boolean"}
+    return out
+
+
+@lru_cache(maxsize=1)
+def warning_signs() -> dict[str, str]:
+    """The warning signs (red-flag findings) by id, with their names."""
+    from twitchcheck.kb.loader import default_knowledge_base
+
+    return {f.id: f.name for f in default_knowledge_base().findings.values() if f.group == "warning"}
+
+
+@lru_cache(maxsize=1)
+def movement_hpo() -> dict[str, str]:
+    """The HPO term of each movement type (from the knowledge base)."""
+    from twitchcheck.kb.loader import default_knowledge_base
+
+    return {m.id: str(m.hpo) for m in default_knowledge_base().movements.values() if getattr(m, "hpo", None)}
+
+
+@lru_cache(maxsize=1)
+def codes() -> dict[str, Any]:
+    """Movement and laterality codes for the FHIR export (codes.yaml)."""
+    data: dict[str, Any] = _data("codes.yaml")
+    return data

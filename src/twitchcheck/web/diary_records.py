@@ -1,0 +1,220 @@
+"""The diary's record pages: medicines (start, stop), other symptoms, and saved assessments."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from twitchcheck.diary import service as svc
+from twitchcheck.diary import vocab
+from twitchcheck.diary.errors import DiaryError
+from twitchcheck.diary.schemas import MedicationIn, MedicationPatch, SymptomIn, parse
+from twitchcheck.web import security
+from twitchcheck.web.auth import Db, SignedIn, Visitor, render
+
+records = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+FormText = Annotated[str, Form(max_length=4000)]
+
+
+def _context(who: Visitor, **extra: Any) -> dict[str, Any]:
+    assert who.user is not None
+    return {"user": who.user, "csrf": who.csrf, "nav": "diary", "today": svc.local_today(who.user.timezone), **extra}
+
+
+def _medications(request: Request, db: Any, who: Visitor, status: int = 200, **extra: Any) -> Response:
+    assert who.user is not None
+    with db.read() as session:
+        rows = [svc.medication_dict(r) for r in svc.list_medications(session, user_id=who.user.id)]
+    return render(request, "diary/medications.html", _context(who, rows=rows, **extra), status=status)
+
+
+@records.get("/diary/medications")
+def medications(request: Request, db: Db, who: SignedIn) -> Response:
+    """Medicines taken, current first, with a form to add one."""
+    return _medications(request, db, who, form={}, saved=request.query_params.get("saved"))
+
+
+@records.post("/diary/medications")
+def add_medication(
+    request: Request,
+    *,
+    db: Db,
+    who: SignedIn,
+    csrf_token: FormText = "",
+    name: FormText = "",
+    dose: FormText = "",
+    start: FormText = "",
+    stop: FormText = "",
+    notes: FormText = "",
+) -> Response:
+    """Add a medicine."""
+    security.check_csrf(request, csrf_token, who.csrf)
+    assert who.user is not None
+    form = {"name": name, "dose": dose, "start": start, "stop": stop, "notes": notes}
+    try:
+        data = parse(MedicationIn, {k: v.strip() or None for k, v in form.items()})
+        with db.write() as session:
+            svc.add_medication(session, user=who.user, data=data)
+    except DiaryError as exc:
+        return _medications(request, db, who, status=exc.status, form=form, error=exc.message)
+    return RedirectResponse("/diary/medications?saved=1", status_code=303)
+
+
+@records.post("/diary/medications/{medication_id}/stop")
+def stop_medication(
+    request: Request, *, medication_id: int, db: Db, who: SignedIn, csrf_token: FormText = "", stop: FormText = ""
+) -> Response:
+    """Record the day a medicine was stopped."""
+    security.check_csrf(request, csrf_token, who.csrf)
+    assert who.user is not None
+    try:
+        patch = parse(MedicationPatch, {"stop": stop.strip() or None})
+        with db.write() as session:
+            svc.update_medication(session, user=who.user, medication_id=medication_id, patch=patch)
+    except DiaryError as exc:
+        if exc.status == 404:
+            raise
+        return _medications(request, db, who, status=exc.status, form={}, error=exc.message)
+    return RedirectResponse("/diary/medications?saved=1", status_code=303)
+
+
+@records.post("/diary/medications/{medication_id}/delete")
+def delete_medication(
+    request: Request, medication_id: int, db: Db, who: SignedIn, csrf_token: FormText = ""
+) -> Response:
+    """Delete a medicine."""
+    security.check_csrf(request, csrf_token, who.csrf)
+    assert who.user is not None
+    with db.write() as session:
+        svc.delete_medication(session, user_id=who.user.id, medication_id=medication_id)
+    return RedirectResponse("/diary/medications", status_code=303)
+
+
+def _symptoms(request: Request, db: Any, who: Visitor, status: int = 200, **extra: Any) -> Response:
+    assert who.user is not None
+    names = vocab.symptoms()
+    with db.read() as session:
+        rows = [
+            svc.symptom_dict(r) | {"name": names.get(r.symptom, r.symptom)}
+            for r in svc.list_symptoms(session, user_id=who.user.id)
+        ][::-1]
+    ctx = _context(who, rows=rows, known=names, warnings=vocab.warning_signs(), **extra)
+    return render(request, "diary/symptoms.html", ctx, status=status)
+
+
+@records.get("/diary/symptoms")
+def symptoms(request: Request, db: Db, who: SignedIn) -> Response:
+    """Other symptoms noticed, with a form to add one."""
+    return _symptoms(request, db, who, form={}, saved=request.query_params.get("saved"))
+
+
+@records.post("/diary/symptoms")
+def add_symptom(
+    request: Request,
+    *,
+    db: Db,
+    who: SignedIn,
+    csrf_token: FormText = "",
+    day: FormText = "",
+    symptom: FormText = "",
+    other: FormText = "",
+    severity: FormText = "",
+    notes: FormText = "",
+) -> Response:
+    """Add another symptom."""
+    from twitchcheck.web.diary_pages import form_number
+
+    security.check_csrf(request, csrf_token, who.csrf)
+    assert who.user is not None
+    form = {"day": day, "symptom": symptom, "other": other, "severity": severity, "notes": notes}
+    what = other.strip() if symptom == "other" else symptom
+    try:
+        data = parse(
+            SymptomIn,
+            {"date": day.strip(), "symptom": what, "severity": form_number(severity, int), "notes": notes or None},
+        )
+        with db.write() as session:
+            svc.add_symptom(session, user=who.user, data=data)
+    except DiaryError as exc:
+        return _symptoms(request, db, who, status=exc.status, form=form, error=exc.message)
+    return RedirectResponse("/diary/symptoms?saved=1", status_code=303)
+
+
+@records.post("/diary/symptoms/{symptom_id}/delete")
+def delete_symptom(request: Request, symptom_id: int, db: Db, who: SignedIn, csrf_token: FormText = "") -> Response:
+    """Delete a symptom entry."""
+    security.check_csrf(request, csrf_token, who.csrf)
+    assert who.user is not None
+    with db.write() as session:
+        svc.delete_symptom(session, user_id=who.user.id, symptom_id=symptom_id)
+    return RedirectResponse("/diary/symptoms", status_code=303)
+
+
+@records.get("/diary/assessments")
+def assessments(request: Request, db: Db, who: SignedIn) -> Response:
+    """Saved assessments, newest first."""
+    assert who.user is not None
+    with db.read() as session:
+        rows = []
+        for row in reversed(svc.list_assessments(session, user_id=who.user.id)):
+            data = row.data
+            rows.append(
+                svc.assessment_dict(row, full=False)
+                | {
+                    "triage": data.get("triage", {}),
+                    "conditions": [c for c in data.get("conditions", []) if c.get("id") != "other"][:3],
+                    "movement": (data.get("movement") or [{}])[0],
+                }
+            )
+    return render(request, "diary/assessments.html", _context(who, rows=rows, saved=request.query_params.get("saved")))
+
+
+@records.get("/diary/assessments/save")
+def confirm_save_assessment(
+    request: Request, who: SignedIn, s: Annotated[str, Query(max_length=8_000)] = ""
+) -> Response:
+    """Ask before saving a result to the diary (a result page links here with its ``s``)."""
+    from twitchcheck.web import services
+    from twitchcheck.web.state import StateError, decode
+
+    try:
+        assessment = services.assess_state(decode(s))
+    except StateError as exc:
+        raise DiaryError(422, "invalid_state", f"this result link is damaged ({exc})") from None
+    top = [c for c in assessment.get("conditions", []) if c.get("id") != "other"][:3]
+    ctx = _context(
+        who, s=s, triage=assessment["triage"], conditions=top, movement=(assessment.get("movement") or [{}])[0]
+    )
+    return render(request, "diary/save_assessment.html", ctx)
+
+
+@records.post("/diary/assessments")
+def save_assessment(request: Request, db: Db, who: SignedIn, csrf_token: FormText = "", s: FormText = "") -> Response:
+    """Save the assessment of a result page (its ``s`` state) into the diary."""
+    from twitchcheck.web import services
+    from twitchcheck.web.state import StateError, decode
+
+    security.check_csrf(request, csrf_token, who.csrf)
+    assert who.user is not None
+    try:
+        state = decode(s)
+    except StateError as exc:
+        raise DiaryError(422, "invalid_state", f"this result link is damaged ({exc})") from None
+    assessment = services.assess_state(state)
+    with db.write() as session:
+        svc.save_assessment(session, user_id=who.user.id, data=assessment)
+    return RedirectResponse("/diary/assessments?saved=1", status_code=303)
+
+
+@records.post("/diary/assessments/{assessment_id}/delete")
+def delete_assessment(
+    request: Request, assessment_id: int, db: Db, who: SignedIn, csrf_token: FormText = ""
+) -> Response:
+    """Delete a saved assessment."""
+    security.check_csrf(request, csrf_token, who.csrf)
+    assert who.user is not None
+    with db.write() as session:
+        svc.delete_assessment(session, user_id=who.user.id, assessment_id=assessment_id)
+    return RedirectResponse("/diary/assessments", status_code=303)

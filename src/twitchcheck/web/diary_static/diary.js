@@ -1,0 +1,20 @@
+/* twitchcheck diary: small conveniences. Every form works without this file. */
+(function () {
+  "use strict";
+  // Send the browser's time zone with forms, so a typed time is read where the person is.
+  var zone = "";
+  try { zone = Intl.DateTimeFormat().resolvedOptions().timeZone || ""; } catch (e) { zone = ""; }
+  document.querySelectorAll("input.js-timezone").forEach(function (input) { if (zone) { input.value = zone; } });
+  // The quick form's time is "now" when the page was rendered; refresh it if the page sat open.
+  var when = document.querySelector(".quick-add input[name='occurred_at']");
+  if (when) {
+    var rendered = Date.now();
+    when.addEventListener("input", function () { when.dataset.touched = "1"; });
+    document.querySelector(".quick-add").addEventListener("submit", function () {
+      if (when.dataset.touched || Date.now() - rendered < 120000) { return; }
+      var now = new Date();
+      var pad = function (n) { return String(n).padStart(2, "0"); };
+      when.value = now.getFullYear() + "-" + pad(now.getMonth() + 1) + "-" + pad(now.getDate()) + "T" + pad(now.getHours()) + ":" + pad(now.getMinutes());
+    });
+  }
+})();

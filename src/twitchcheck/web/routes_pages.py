@@ -1,0 +1,147 @@
+"""The server-rendered pages: home, result (and its print view), ask and the guide.
+
+Every page works without JavaScript: forms post to the server, which redirects to a page whose
+address carries the answers (``?s=``, see web.state). The pages call the same service functions
+as the JSON API.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.templating import Jinja2Templates
+
+from twitchcheck.web import services
+from twitchcheck.web.errors import ServiceError, html_error
+from twitchcheck.web.state import InterviewState, StateError, decode, encode
+from twitchcheck.web.views import result_view
+
+pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+StateParam = Annotated[str | None, Query(alias="s", max_length=8_000)]
+MAX_TEXT = 10_000
+
+
+def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
+    """Render a template with the request (templates live on app.state)."""
+    templates: Jinja2Templates = request.app.state.templates
+    return templates.TemplateResponse(request, name, context, status_code=status)
+
+
+def load_state(request: Request, s: str | None) -> InterviewState | Response:
+    """The state from the address, or an error page for a damaged link."""
+    try:
+        return decode(s)
+    except StateError as exc:
+        return html_error(request, 400, f"This link is damaged ({exc}). Please start again from the home page.")
+
+
+def after_answers(state: InterviewState, notice: str | None = None) -> RedirectResponse:
+    """Go on to the next question, or to the result when the interview is done."""
+    step = services.interview_plan(state)
+    target = "/interview" if step.question is not None and (state.more or not step.should_stop) else "/result"
+    query = f"?s={encode(state)}" + (f"&n={notice}" if notice and target == "/interview" else "")
+    return RedirectResponse(target + query, status_code=303)
+
+
+@pages.get("/")
+async def home(request: Request) -> Response:
+    """Start: describe the twitching in your own words, or answer questions."""
+    return render(request, "home.html", {"text_available": services.text_available(), "form": {}})
+
+
+def _age(raw: str | None) -> float | None:
+    if raw is None or not raw.strip():
+        return None
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ServiceError(
+            422, "invalid_age", "Please give your age as a number of years, or leave it empty."
+        ) from None
+    if not 0 <= value <= 120:
+        raise ServiceError(422, "invalid_age", "Please give an age from 0 to 120, or leave it empty.")
+    return value
+
+
+@pages.post("/start")
+async def start(
+    request: Request,
+    text: Annotated[str | None, Form(max_length=MAX_TEXT)] = None,
+    age: Annotated[str | None, Form(max_length=10)] = None,
+    sex: Annotated[str | None, Form(max_length=10)] = None,
+    mode: Annotated[str, Form(max_length=20)] = "describe",
+) -> Response:
+    """The home form: read the description (if any), then start the interview or show the result."""
+    form = {"text": text or "", "age": age or "", "sex": sex or ""}
+    describe = mode != "questions"
+    try:
+        years = _age(age)
+        if sex not in (None, "", "female", "male"):
+            raise ServiceError(422, "invalid_sex", "Please choose female, male or 'prefer not to say'.")
+        if describe and not (text or "").strip():
+            message = "Please describe your twitching in a few words, or choose 'Answer questions' instead."
+            raise ServiceError(422, "empty_text", message)
+        if describe and not services.text_available():
+            raise ServiceError(503, "text_not_available", "Reading descriptions is not available; answer questions.")
+        state, understood = services.start_state(text if describe else None, years, sex or None)
+    except ServiceError as exc:
+        ctx = {"text_available": services.text_available(), "form": form, "error": exc.message}
+        return render(request, "home.html", ctx, status=exc.status)
+    notice = None if not describe else "understood" if understood else "nothing"
+    return after_answers(state, notice)
+
+
+@pages.get("/result")
+async def result(
+    request: Request, s: StateParam = None, view: str | None = Query(default=None, max_length=10)
+) -> Response:
+    """The result: triage first, then movement, causes, why, tests, what helps and the safety net."""
+    state = load_state(request, s)
+    if isinstance(state, Response):
+        return state
+    assessment = services.assess_state(state)
+    more = services.interview_plan(state).question is not None
+    context = {
+        "r": result_view(services.engine().kb, assessment),
+        "s": encode(state),
+        "more_state": encode(state.with_more(True)),
+        "can_ask_more": more,
+        "print_view": view == "print",
+        "asked": len(state.steps),
+    }
+    return render(request, "result.html", context)
+
+
+@pages.get("/ask")
+async def ask(
+    request: Request,
+    q: Annotated[str | None, Query(max_length=1_000)] = None,
+    entry: Annotated[str | None, Query(alias="id", max_length=100)] = None,
+) -> Response:
+    """Ask a question; the reply, more information and similar questions come from the curated FAQ."""
+    if entry:
+        return render(request, "ask.html", {"entry": services.faq_entry(entry), "q": "", "answer": None})
+    if q and q.strip():
+        return render(request, "ask.html", {"answer": services.ask(q), "q": q, "entry": None})
+    return render(request, "ask.html", {"answer": None, "entry": None, "q": "", "faq": services.faq_list()})
+
+
+@pages.get("/guide")
+async def guide(request: Request) -> Response:
+    """The guide's index: conditions and body parts."""
+    return render(request, "guide_index.html", {"g": services.guide_index()})
+
+
+@pages.get("/guide/conditions/{condition_id}")
+async def guide_condition(request: Request, condition_id: str) -> Response:
+    """One condition, from the knowledge base, with its sources."""
+    return render(request, "guide_condition.html", {"c": services.condition_page(condition_id)})
+
+
+@pages.get("/guide/body/{part}")
+async def guide_body_part(request: Request, part: str) -> Response:
+    """What causes twitching in one body part."""
+    return render(request, "guide_body.html", {"p": services.body_part_page(part)})

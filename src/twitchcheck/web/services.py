@@ -1,0 +1,219 @@
+"""Service functions behind both the HTML pages and the JSON API: one code path for each answer.
+
+Each function takes plain values, calls the pure engine (through ``twitchcheck.service``) and
+returns plain dicts that the API sends as JSON and the templates render. Problems are raised as
+ServiceError with the HTTP status and error code both shells report. The guide and the Ask page
+have their own modules (``web.guide`` and ``web.ask``) and are re-exported here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from twitchcheck.engine import Engine, EvidenceError
+from twitchcheck.engine.evidence import Case, EvidenceItem
+from twitchcheck.engine.interview import Plan, Question, answer_items, interview_step, plan
+from twitchcheck.service import default_engine, text_support_error
+from twitchcheck.web.ask import ask, faq_entry, faq_list
+from twitchcheck.web.errors import ServiceError
+from twitchcheck.web.guide import body_part_page, condition_page, guide_index
+from twitchcheck.web.state import InterviewState
+from twitchcheck.web.views import answer_words, explain_reasons, source_list
+
+__all__ = [
+    "answer_question",
+    "ask",
+    "assess",
+    "assess_state",
+    "body_part_page",
+    "condition_detail",
+    "condition_page",
+    "conditions",
+    "explain",
+    "faq_entry",
+    "faq_list",
+    "findings",
+    "guide_index",
+    "interview_next",
+    "interview_plan",
+    "parse",
+    "start_state",
+    "text_available",
+]
+
+Raw = Mapping[str, Any]
+
+
+def engine() -> Engine:
+    """The engine over the shipped knowledge base (compiled once per process)."""
+    return default_engine()
+
+
+def text_available() -> bool:
+    """Whether free text can be read here (the optional ``twitchcheck.nlp`` package works)."""
+    return text_support_error() is None
+
+
+def parse(text: str) -> dict[str, Any]:
+    """Read a description into evidence, age, sex and the rest (what ``twitchcheck parse`` prints)."""
+    if (why := text_support_error()) is not None:
+        raise ServiceError(503, "text_not_available", why)
+    from twitchcheck.nlp import parse_text  # type: ignore[import-not-found,unused-ignore]
+
+    try:
+        result: dict[str, Any] = parse_text(text, engine().kb)
+    except ValueError as exc:  # nlp.TextError: empty, too long or not text
+        raise ServiceError(422, "invalid_text", str(exc), [{"field": "text", "problem": str(exc)}]) from None
+    return result
+
+
+def _raw(
+    text: str | None, evidence: Sequence[Raw] | None, age: float | None, sex: str | None
+) -> tuple[dict[str, Any], dict[str, Any] | None]:
+    """The engine's raw case: evidence read from the text first, then the given evidence (which wins)."""
+    items: list[Any] = []
+    parsed = None
+    if text is not None:
+        parsed = parse(text)
+        items += parsed["evidence"]
+        age = age if age is not None else parsed.get("age")
+        sex = sex if sex is not None else parsed.get("sex")
+    items += list(evidence or [])
+    return {"age": age, "sex": sex, "evidence": items}, parsed
+
+
+def case_of(raw: Raw) -> Case:
+    """Validate a raw case; every problem is reported at once as a 422."""
+    try:
+        return engine().case(raw)
+    except EvidenceError as exc:
+        raise ServiceError(422, "invalid_evidence", str(exc), exc.details) from None
+
+
+def assess(
+    text: str | None = None,
+    evidence: Sequence[Raw] | None = None,
+    age: float | None = None,
+    sex: str | None = None,
+) -> dict[str, Any]:
+    """The assessment (CONTRACT.md shape) of a description and/or structured evidence."""
+    raw, _ = _raw(text, evidence, age, sex)
+    return engine().assess(case_of(raw))
+
+
+def interview_next(
+    evidence: Sequence[Raw] | None = None,
+    age: float | None = None,
+    sex: str | None = None,
+    text: str | None = None,
+) -> dict[str, Any]:
+    """``{"question", "should_stop", "assessment"}`` for the evidence so far (stateless)."""
+    raw, _ = _raw(text, evidence, age, sex)
+    return interview_step(engine().model, case_of(raw)).to_dict()
+
+
+def explain(
+    condition_id: str,
+    text: str | None = None,
+    evidence: Sequence[Raw] | None = None,
+    age: float | None = None,
+    sex: str | None = None,
+) -> dict[str, Any]:
+    """Why one cause has the probability it has for this evidence: the answers for and against it."""
+    kb = engine().kb
+    if condition_id not in kb.conditions:
+        raise ServiceError(404, "unknown_condition", f"there is no condition {condition_id!r}")
+    result = assess(text, evidence, age, sex)
+    ranked = result["conditions"]
+    rank, entry = next((i, c) for i, c in enumerate(ranked, start=1) if c["id"] == condition_id)
+    condition = kb.conditions[condition_id]
+    level = {lv.id: lv for lv in kb.policy.levels}[condition.triage.level]
+    return {
+        "condition": {k: entry[k] for k in ("id", "name", "lay_name", "probability", "label", "for", "against")},
+        "rank": rank,
+        "of": len(ranked),
+        "summary": condition.summary,
+        "reasons": explain_reasons(entry, answer_words(kb, result["evidence"])),
+        "if_this_is_the_cause": {
+            "level": condition.triage.level,
+            "label": level.label,
+            "clinician": condition.triage.clinician,
+            "why": condition.triage.why,
+        },
+        "sources": source_list(kb, condition.sources),
+    }
+
+
+def conditions() -> list[dict[str, Any]]:
+    """Every condition in the knowledge base, in short."""
+    kb = engine().kb
+    return [
+        {
+            "id": c.id,
+            "name": c.name,
+            "lay_name": c.lay_name,
+            "category": c.category,
+            "seriousness": c.seriousness,
+            "triage_level": c.triage.level,
+            "clinician": c.triage.clinician,
+            "summary": c.summary,
+        }
+        for c in kb.conditions.values()
+    ]
+
+
+def condition_detail(condition_id: str) -> dict[str, Any]:
+    """One condition's full knowledge-base entry, with its sources spelled out."""
+    kb = engine().kb
+    condition = kb.conditions.get(condition_id)
+    if condition is None:
+        raise ServiceError(404, "unknown_condition", f"there is no condition {condition_id!r}")
+    out: dict[str, Any] = condition.model_dump(mode="json")
+    out["source_details"] = source_list(kb, condition.sources)
+    return out
+
+
+def findings() -> list[dict[str, Any]]:
+    """Every finding (what a person can report) with its question and answers."""
+    return [f.model_dump(mode="json", exclude={"basis", "background"}) for f in engine().kb.findings.values()]
+
+
+# --- The interview as pages: the state travels in the page (web.state) ------------------------
+
+
+def start_state(text: str | None, age: float | None, sex: str | None) -> tuple[InterviewState, bool]:
+    """The state after the home page: evidence read from the description (if any), age and sex.
+
+    Returns the state and whether anything was understood from the text.
+    """
+    raw, parsed = _raw(text, None, age, sex)
+    case = case_of(raw)
+    initial = tuple(EvidenceItem(i.id, i.state, i.value, "parsed") for i in case.evidence)
+    return InterviewState(age=case.age, sex=case.sex, initial=initial), bool(parsed and initial)
+
+
+def state_case(state: InterviewState) -> Case:
+    """The engine's case for a state, validated like any other evidence."""
+    return case_of(state.raw())
+
+
+def assess_state(state: InterviewState) -> dict[str, Any]:
+    """The assessment of everything in a state."""
+    return engine().assess(state_case(state))
+
+
+def interview_plan(state: InterviewState) -> Plan:
+    """The next question and whether to stop, counting the questions already answered."""
+    return plan(engine().model, state_case(state), asked=len(state.steps))
+
+
+def answer_question(question: Question, answer: str, members: Sequence[str]) -> list[EvidenceItem]:
+    """Evidence for a form answer: a state, an option id, or (group) the ticked members."""
+    try:
+        if question.type == "group" and answer == "group":
+            ticked = set(members)
+            return answer_items(question, {f: "present" if f in ticked else "absent" for f in question.findings})
+        return answer_items(question, answer)
+    except ValueError as exc:
+        raise ServiceError(422, "invalid_answer", str(exc)) from None

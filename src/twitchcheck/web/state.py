@@ -1,0 +1,153 @@
+"""The interview's state, carried in the page itself: the engine is stateless and there is no database.
+
+A person's answers travel as one compact URL-safe parameter ``s`` (JSON, deflated, base64url), so
+the interview and the result work without JavaScript, cookies or storage, survive a reload, and
+can be bookmarked or printed. The state keeps the answers in the order they were given:
+``initial`` holds what came before the questions (read from the description, or age and sex
+only), and ``steps`` holds one list of answers per question, so "back" just drops the last step.
+The state holds health information, which is why pages send ``Referrer-Policy: no-referrer``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import zlib
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from twitchcheck.engine.evidence import Case, EvidenceItem
+
+VERSION = 1
+MAX_ENCODED = 8_000  # characters: far more than a 20-question interview needs (about 300-600)
+MAX_DECODED = 64_000  # bytes after inflating, so a crafted parameter cannot blow up in memory
+_STATE = {"present": "p", "absent": "a", "unknown": "u"}
+_STATE_BACK = {v: k for k, v in _STATE.items()}
+_SOURCE = {"initial": "i", "parsed": "t", "asked": "q"}
+_SOURCE_BACK = {v: k for k, v in _SOURCE.items()}
+_SEX = {"female": "f", "male": "m"}
+_SEX_BACK = {v: k for k, v in _SEX.items()}
+
+
+class StateError(ValueError):
+    """The state parameter is damaged or was not made by twitchcheck."""
+
+
+@dataclass(frozen=True)
+class InterviewState:
+    """Age, sex, the answers given before the questions, and the answers to each question in order."""
+
+    age: float | None = None
+    sex: str | None = None
+    initial: tuple[EvidenceItem, ...] = ()
+    steps: tuple[tuple[EvidenceItem, ...], ...] = ()
+    more: bool = False  # the person chose to answer more questions after the interview stopped
+    notice: str | None = field(default=None, compare=False)  # a one-off message, never encoded
+
+    @property
+    def evidence(self) -> list[EvidenceItem]:
+        """Every answer, a later answer about a finding replacing an earlier one."""
+        latest: dict[str, EvidenceItem] = {}
+        for item in [*self.initial, *(i for step in self.steps for i in step)]:
+            latest.pop(item.id, None)
+            latest[item.id] = item
+        return list(latest.values())
+
+    def case(self) -> Case:
+        """The engine's case (age and sex are validated when the state is made)."""
+        sex = self.sex if self.sex in ("female", "male") else None
+        return Case(evidence=tuple(self.evidence), age=self.age, sex=sex)  # type: ignore[arg-type]
+
+    def raw(self) -> dict[str, Any]:
+        """The ``{"age", "sex", "evidence"}`` mapping the JSON API takes."""
+        return {"age": self.age, "sex": self.sex, "evidence": [i.to_dict() for i in self.evidence]}
+
+    def answered(self, items: list[EvidenceItem]) -> InterviewState:
+        """The state after one more question."""
+        return replace(self, steps=(*self.steps, tuple(items)), notice=None)
+
+    def back(self) -> InterviewState:
+        """The state before the last question."""
+        return replace(self, steps=self.steps[:-1], notice=None)
+
+    def with_more(self, more: bool) -> InterviewState:
+        """The same answers, asking more questions after the interview would stop (or not)."""
+        return replace(self, more=more, notice=None)
+
+
+def _item_out(item: EvidenceItem, default_source: str) -> list[Any]:
+    out: list[Any] = [item.id, _STATE[item.state]]
+    source = _SOURCE[item.source]
+    if item.value is not None or source != _SOURCE[default_source]:
+        out.append(item.value)
+    if source != _SOURCE[default_source]:
+        out.append(source)
+    return out
+
+
+def _item_in(raw: Any, default_source: str) -> EvidenceItem:
+    if not isinstance(raw, list) or not 2 <= len(raw) <= 4 or not isinstance(raw[0], str):
+        raise StateError("an answer in the state is malformed")
+    state = _STATE_BACK.get(raw[1])
+    value = raw[2] if len(raw) > 2 else None
+    source = _SOURCE_BACK.get(raw[3]) if len(raw) > 3 else default_source
+    if state is None or source is None or not (value is None or isinstance(value, str | int | float)):
+        raise StateError("an answer in the state is malformed")
+    if isinstance(value, bool):
+        raise StateError("an answer in the state is malformed")
+    return EvidenceItem(raw[0], state, value, source)  # type: ignore[arg-type]
+
+
+def encode(state: InterviewState) -> str:
+    """The compact URL-safe form of a state."""
+    payload: dict[str, Any] = {"v": VERSION}
+    if state.age is not None:
+        payload["a"] = int(state.age) if float(state.age).is_integer() else state.age
+    if state.sex in _SEX:
+        payload["s"] = _SEX[state.sex]
+    if state.initial:
+        payload["i"] = [_item_out(i, "parsed") for i in state.initial]
+    if state.steps:
+        payload["q"] = [[_item_out(i, "asked") for i in step] for step in state.steps]
+    if state.more:
+        payload["m"] = 1
+    packed = zlib.compress(json.dumps(payload, separators=(",", ":")).encode(), 9)
+    return base64.urlsafe_b64encode(packed).decode().rstrip("=")
+
+
+def decode(text: str | None) -> InterviewState:
+    """Read a state made by ``encode``; an empty parameter is a fresh start. Raises StateError."""
+    if not text:
+        return InterviewState()
+    if len(text) > MAX_ENCODED:
+        raise StateError("the state is too long")
+    try:
+        packed = base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+        inflater = zlib.decompressobj()
+        data = inflater.decompress(packed, MAX_DECODED)
+        if inflater.unconsumed_tail:
+            raise StateError("the state is too long")
+        payload = json.loads(data)
+    except (binascii.Error, zlib.error, ValueError) as exc:
+        if isinstance(exc, StateError):
+            raise
+        raise StateError("the state is damaged") from None
+    if not isinstance(payload, dict) or payload.get("v") != VERSION:
+        raise StateError("the state is from another version of twitchcheck")
+    age = payload.get("a")
+    if age is not None and (isinstance(age, bool) or not isinstance(age, int | float) or not 0 <= age <= 120):
+        raise StateError("the age in the state is not valid")
+    sex = _SEX_BACK.get(payload["s"]) if "s" in payload else None
+    if "s" in payload and sex is None:
+        raise StateError("the sex in the state is not valid")
+    initial, steps = payload.get("i", []), payload.get("q", [])
+    if not isinstance(initial, list) or not isinstance(steps, list) or not all(isinstance(s, list) for s in steps):
+        raise StateError("the answers in the state are malformed")
+    return InterviewState(
+        age=float(age) if age is not None else None,
+        sex=sex,
+        initial=tuple(_item_in(i, "parsed") for i in initial),
+        steps=tuple(tuple(_item_in(i, "asked") for i in step) for step in steps),
+        more=bool(payload.get("m")),
+    )

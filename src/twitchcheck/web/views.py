@@ -1,0 +1,175 @@
+"""Turning an assessment into what a person reads: plain words, groups and sources.
+
+The engine reports numbers (probabilities, likelihood ratios); the result page shows them in the
+order a worried person needs: what to do first (triage), what kind of movement it is, the causes
+grouped as "likely", "possible" or "checked and unlikely", why, tests, what helps, and the safety
+net with sources. Nothing here changes a number; it only arranges and words them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from twitchcheck.engine.evidence import EvidenceItem
+from twitchcheck.kb.loader import KnowledgeBase
+from twitchcheck.kb.schema import TRIAGE_ORDER
+
+# How each triage level is marked besides its colour: a word and its place on the 1-5 scale.
+TRIAGE_MARK = {
+    "self_care": "Low urgency",
+    "routine": "Routine",
+    "soon": "Soon",
+    "urgent": "Urgent",
+    "emergency": "Emergency",
+}
+GROUPS = (
+    ("likely", "Likely", "These fit what you told us best."),
+    ("possible", "Possible", "These fit less well but cannot be ruled out."),
+    ("unlikely", "Checked and unlikely", "twitchcheck considered these; what you told us makes them unlikely."),
+)
+ADVICE_KINDS = {
+    "reassurance": "Good to know",
+    "self_care": "What you can do",
+    "avoid": "What to cut down or avoid",
+    "treatment": "What a doctor may offer",
+}
+EVIDENCE_WORDS = {
+    "good": "good evidence",
+    "some": "some evidence",
+    "limited": "little evidence",
+    "against": "evidence against",
+}
+SHOWN_UNLIKELY = 12  # the "checked and unlikely" list shows this many; the rest are below 0.1%
+
+
+def pct(p: float) -> str:
+    """A probability as people read it: '34%', '<1%' for tiny ones."""
+    if p <= 0:
+        return "0%"
+    if p < 0.01:
+        return "<1%"
+    return f"{p:.0%}"
+
+
+def source_list(kb: KnowledgeBase, ids: Iterable[str]) -> list[dict[str, Any]]:
+    """Sources by id, in order and without repeats: id, title and link (or seed file)."""
+    out: list[dict[str, Any]] = []
+    seen: set[str] = set()
+    for sid in ids:
+        source = kb.sources.get(sid)
+        if source is None or sid in seen:
+            continue
+        seen.add(sid)
+        out.append({"id": sid, "title": source.title, "url": source.url, "grade": source.grade})
+    return out
+
+
+def _times(lr: float) -> str:
+    return f"{lr:.1f}".rstrip("0").rstrip(".")
+
+
+def explain_reasons(entry: dict[str, Any], words: dict[str, str] | None = None) -> dict[str, list[str]]:
+    """The answers for and against one cause as sentences ('Calf: yes (makes it 2.5 times as likely)').
+
+    ``words`` maps evidence ids to the answer in plain words (with units); the engine's short text
+    is used otherwise.
+    """
+    words = words or {}
+
+    def text(r: dict[str, Any]) -> str:
+        return words.get(r["evidence"], r["text"])
+
+    supporting = [f"{text(r)} (makes it {_times(r['likelihood_ratio'])} times as likely)" for r in entry["for"]]
+    opposing = [
+        f"{text(r)} (makes it {_times(1 / r['likelihood_ratio'])} times less likely)"
+        for r in entry["against"]
+        if r["likelihood_ratio"] > 0
+    ]
+    return {"for": supporting, "against": opposing}
+
+
+def answer_words(kb: KnowledgeBase, evidence: list[dict[str, Any]]) -> dict[str, str]:
+    """Evidence id -> 'Question name: answer in words', for the explanations."""
+    return {e["id"]: "{}: {}".format(*answer_text(kb, e)) for e in evidence}
+
+
+def answer_text(kb: KnowledgeBase, item: EvidenceItem | dict[str, Any]) -> tuple[str, str]:
+    """(question name, answer in words) for one evidence item."""
+    data = item.to_dict() if isinstance(item, EvidenceItem) else item
+    finding = kb.findings.get(data["id"])
+    if finding is None:
+        return data["id"], data["state"]
+    if data["state"] == "unknown":
+        return finding.name, "don't know"
+    value = data.get("value")
+    if value is None:
+        return finding.name, "yes" if data["state"] == "present" else "no"
+    if finding.type == "choice":
+        label = next((o.label for o in finding.options if o.id == value), str(value))
+    else:
+        shown = int(value) if float(value).is_integer() else value
+        label = f"{shown} {finding.unit or ''}".strip()
+    return finding.name, label if data["state"] == "present" else f"not {label}"
+
+
+def _red_flag_reasons(kb: KnowledgeBase, ids: list[str]) -> list[str]:
+    reasons = {r.id: r.reason for r in kb.red_flags}
+    return [reasons[i] for i in ids if i in reasons]
+
+
+def triage_view(kb: KnowledgeBase, triage: dict[str, Any]) -> dict[str, Any]:
+    """The triage box: level, words, colour class, its place on the scale, whom to see and why."""
+    level = triage["level"]
+    return {
+        **triage,
+        "mark": TRIAGE_MARK[level],
+        "step": TRIAGE_ORDER.index(level) + 1,
+        "steps": len(TRIAGE_ORDER),
+        "css": f"level-{level.replace('_', '-')}",
+        "red_flag_reasons": _red_flag_reasons(kb, triage.get("red_flags", [])),
+    }
+
+
+def result_view(kb: KnowledgeBase, assessment: dict[str, Any]) -> dict[str, Any]:
+    """Everything the result page shows, in the order it shows it."""
+    causes = [c for c in assessment["conditions"] if c["id"] in kb.conditions]
+    groups = []
+    for label, title, blurb in GROUPS:
+        members = [{**c, "pct": pct(c["probability"])} for c in causes if c["label"] == label]
+        if label == "unlikely":
+            members = members[:SHOWN_UNLIKELY]
+        groups.append({"id": label, "title": title, "blurb": blurb, "causes": members})
+    other = next((c for c in assessment["conditions"] if c["id"] not in kb.conditions), None)
+    words = answer_words(kb, assessment["evidence"])
+    explained = [
+        {"id": c["id"], "name": c["lay_name"], "pct": pct(c["probability"]), **explain_reasons(c, words)}
+        for c in causes
+        if c["label"] != "unlikely"
+    ][:5]
+    advice_groups = []
+    for kind, title in ADVICE_KINDS.items():
+        items = [
+            {**a, "evidence_words": EVIDENCE_WORDS[a["evidence"]]} for a in assessment["advice"] if a["kind"] == kind
+        ]
+        if items:
+            advice_groups.append({"kind": kind, "title": title, "entries": items})
+    shown = [c["id"] for c in causes if c["label"] != "unlikely"][:4]
+    source_ids = [s for cid in shown for s in kb.conditions[cid].sources]
+    source_ids += [s for a in assessment["advice"] for s in kb.advice[a["id"]].sources]
+    movement = [{**m, "pct": pct(m["probability"])} for m in assessment["movement"]]
+    return {
+        "triage": triage_view(kb, assessment["triage"]),
+        "movement": movement[0],
+        "movement_others": [m for m in movement[1:] if m["probability"] >= 0.05],
+        "groups": groups,
+        "other": {**other, "pct": pct(other["probability"])} if other else None,
+        "explained": explained,
+        "tests": assessment["tests"],
+        "advice_groups": advice_groups,
+        "safety_net": assessment["safety_net"],
+        "uncertainty": assessment.get("uncertainty"),
+        "disclaimer": assessment["disclaimer"],
+        "sources": source_list(kb, source_ids),
+        "answers": [answer_text(kb, e) for e in assessment["evidence"]],
+    }

@@ -1,0 +1,212 @@
+"""End to end in real headless Chromium: describe, answer the interview by clicking, read the result.
+
+The app runs in uvicorn on a free loopback port (started in a fixture, always terminated). The
+browser is Debian's chromium driven by the Playwright package (never ``playwright install``).
+Screenshots go to test-artifacts/e2e/ (desktop and phone widths). Skipped when Playwright or
+chromium is missing.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from twitchcheck.web import services
+
+sync_api = pytest.importorskip("playwright.sync_api")
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+if not Path(CHROMIUM).exists():
+    pytest.skip("Debian chromium is not installed (apt-get install -y chromium)", allow_module_level=True)
+
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+ARTIFACTS = Path(__file__).parent.parent / "test-artifacts" / "e2e"
+VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
+DESCRIPTION = "My left calf keeps twitching for 3 weeks, worse after running. No weakness. I drink 5 coffees a day."
+RESULT_ORDER = ["triage-h", "movement-h", "causes-h", "why-h", "tests-h", "helps-h", "safety-h", "sources-h"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "uvicorn", "twitchcheck.web.app:create_app", "--factory"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/healthz", timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError("the web app did not start") from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+def shot(page: Any, name: str) -> None:
+    """Save the whole page and what first shows on screen (the README uses the latter)."""
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}-full.png"), full_page=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+
+
+def answer_until_result(page: Any, limit: int = 40) -> int:
+    """Click through the interview: 'Continue' on lists (nothing ticked), 'No', or the first option."""
+    for count in range(limit):
+        if "/result" in page.url:
+            return count
+        buttons = page.locator("button[name=answer][value=group], button[name=answer][value=absent]")
+        target = buttons.first if buttons.count() else page.locator("button[name=answer]").first
+        target.click()
+        page.wait_for_load_state()
+    raise AssertionError("the interview did not reach a result")
+
+
+def check_result(page: Any) -> None:
+    ids = page.eval_on_selector_all("main h2[id]", "els => els.map(e => e.id)")
+    positions = [ids.index(i) for i in RESULT_ORDER]
+    assert positions == sorted(positions) and positions[0] == 0
+    triage = page.locator("section.triage")
+    assert triage.is_visible()
+    assert "level-" in (triage.get_attribute("class") or "")
+    assert page.locator("#triage-h").inner_text().strip()
+    assert page.locator("ul.causes li").count() >= 3
+
+
+@pytest.mark.skipif(not services.text_available(), reason="twitchcheck.nlp is not available")
+@pytest.mark.parametrize("device", list(VIEWPORTS))
+def test_describe_then_interview_then_result(server: str, browser: Any, device: str) -> None:
+    """Typing a description, clicking through the interview and reading the result works at both widths."""
+    page = browser.new_page(viewport=VIEWPORTS[device])
+    page.goto(server + "/")
+    shot(page, f"home-{device}")
+    page.fill("#text", DESCRIPTION)
+    page.fill("#age", "34")
+    page.select_option("#sex", "male")
+    page.click("button[value=describe]")
+    page.wait_for_load_state()
+    assert "/interview" in page.url
+    assert page.locator(".understood").is_visible()
+    shot(page, f"interview-{device}")
+    page.locator("details.why summary").click()
+    assert page.locator("details.why p").is_visible()
+    asked = answer_until_result(page)
+    assert asked >= 1
+    check_result(page)
+    shot(page, f"result-{device}")
+    page.goto(server + "/guide/body/calf")
+    shot(page, f"guide-{device}")
+    page.goto(server + "/ask?q=could+my+twitching+be+ALS")
+    assert page.locator("#reply-h").is_visible()
+    shot(page, f"ask-{device}")
+    page.close()
+
+
+def test_answer_questions_back_and_dont_know(server: str, browser: Any) -> None:
+    """'Answer questions' starts the interview; back returns to the same question; don't know moves on."""
+    page = browser.new_page(viewport=VIEWPORTS["desktop"])
+    page.goto(server + "/")
+    page.click("button[value=questions]")
+    page.wait_for_load_state()
+    first = page.locator("input[name=question]").get_attribute("value")
+    assert page.locator("progress").get_attribute("value") == "1"
+    page.click("button[name=answer][value=unknown]")
+    page.wait_for_load_state()
+    assert page.locator("progress").get_attribute("value") == "2"
+    page.click("button[name=action][value=back]")
+    page.wait_for_load_state()
+    assert page.locator("input[name=question]").get_attribute("value") == first
+    page.click("button[name=action][value=finish]")
+    page.wait_for_load_state()
+    check_result(page)
+    page.close()
+
+
+def test_works_without_javascript(server: str, browser: Any) -> None:
+    """With JavaScript off, the whole flow from home to result still works."""
+    context = browser.new_context(java_script_enabled=False, viewport=VIEWPORTS["phone"])
+    page = context.new_page()
+    page.goto(server + "/")
+    page.fill("#age", "50")
+    page.click("button[value=questions]")
+    page.wait_for_load_state()
+    page.locator("input[type=checkbox]").first.check()
+    page.click("button[name=answer][value=group]")
+    page.wait_for_load_state()
+    answer_until_result(page)
+    check_result(page)
+    context.close()
+
+
+def test_keyboard_skip_link_and_form(server: str, browser: Any) -> None:
+    """The first Tab reaches the skip link, which moves focus to the main content; the form works by keyboard."""
+    page = browser.new_page(viewport=VIEWPORTS["desktop"])
+    page.goto(server + "/")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.className") == "skip-link"
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "main"
+    page.focus("#age")
+    page.keyboard.type("29")
+    page.focus("button[value=questions]")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "/interview" in page.url
+    page.close()
+
+
+def test_print_view(server: str, browser: Any) -> None:
+    """The print view shows every section open and hides the navigation when printed."""
+    page = browser.new_page(viewport=VIEWPORTS["desktop"])
+    page.goto(server + "/")
+    page.click("button[value=questions]")
+    page.click("button[name=action][value=finish]")
+    page.click("text=Print view")
+    page.wait_for_load_state()
+    assert page.evaluate("[...document.querySelectorAll('details')].every(d => d.open)")
+    page.emulate_media(media="print")
+    assert not page.locator(".site-header").is_visible()
+    shot(page, "result-print")
+    page.close()
