@@ -100,11 +100,18 @@ def visitor(request: Request, db: Db) -> Visitor:
     return Visitor(None, security.anonymous_csrf(request))
 
 
-def page_user(request: Request, who: Annotated[Visitor, Depends(visitor)]) -> Visitor:
+@dataclass(frozen=True)
+class Member(Visitor):
+    """A signed-in visitor: ``user`` is always set."""
+
+    user: m.User
+
+
+def page_user(request: Request, who: Annotated[Visitor, Depends(visitor)]) -> Member:
     """A signed-in visitor, or off to the sign-in page."""
     if who.user is None:
         raise LoginRequired(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
-    return who
+    return Member(who.user, who.csrf)
 
 
 # --- JSON API -------------------------------------------------------------------------------------
@@ -224,8 +231,17 @@ def delete_account(user: ApiUser, db: Db) -> Response:
 
 auth_pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 Who = Annotated[Visitor, Depends(visitor)]
-SignedIn = Annotated[Visitor, Depends(page_user)]
+SignedIn = Annotated[Member, Depends(page_user)]
 FormText = Annotated[str, Form(max_length=400)]
+
+
+def form_user(request: Request, who: SignedIn, csrf_token: FormText = "") -> Member:
+    """A signed-in visitor submitting a form, once its CSRF token has been checked."""
+    security.check_csrf(request, csrf_token, who.csrf)
+    return who
+
+
+SignedInForm = Annotated[Member, Depends(form_user)]
 
 
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
@@ -259,11 +275,9 @@ def login_submit(
     who: Who,
     email: FormText = "",
     password: FormText = "",
-    csrf_token: FormText = "",
     next: FormText = "/diary",
 ) -> Response:
     """Check the details, start a session, go on."""
-    security.check_csrf(request, csrf_token, who.csrf)
     try:
         user = _login(db, email, password, security.client_address(request))
     except DiaryError as exc:
@@ -290,10 +304,8 @@ def register_submit(
     password: FormText = "",
     confirm: FormText = "",
     timezone: FormText = "UTC",
-    csrf_token: FormText = "",
 ) -> Response:
     """Create the account and sign in."""
-    security.check_csrf(request, csrf_token, who.csrf)
     try:
         if password != confirm:
             raise DiaryError(422, "passwords_differ", "The two passwords are not the same.")
@@ -316,9 +328,8 @@ def _zone_ok(name: str) -> bool:
 
 
 @auth_pages.post("/logout")
-def logout_submit(request: Request, db: Db, who: SignedIn, csrf_token: FormText = "") -> Response:
+def logout_submit(request: Request, db: Db, who: SignedInForm) -> Response:
     """Sign out of this browser."""
-    security.check_csrf(request, csrf_token, who.csrf)
     with db.write() as session:
         accounts.end_session(session, cookie=request.cookies.get(security.SESSION_COOKIE, ""))
     response = RedirectResponse("/", status_code=303)
@@ -333,24 +344,16 @@ def account_page(request: Request, who: SignedIn) -> Response:
 
 
 @auth_pages.post("/account/timezone")
-def account_timezone(
-    request: Request, db: Db, who: SignedIn, timezone: FormText = "", csrf_token: FormText = ""
-) -> Response:
+def account_timezone(request: Request, db: Db, who: SignedInForm, timezone: FormText = "") -> Response:
     """Change the time zone."""
-    security.check_csrf(request, csrf_token, who.csrf)
-    assert who.user is not None
     with db.write() as session:
         accounts.set_timezone(session, user_id=who.user.id, timezone=timezone.strip())
     return RedirectResponse("/account?saved=1", status_code=303)
 
 
 @auth_pages.post("/account/delete")
-def account_delete(
-    request: Request, db: Db, who: SignedIn, password: FormText = "", csrf_token: FormText = ""
-) -> Response:
+def account_delete(request: Request, db: Db, who: SignedInForm, password: FormText = "") -> Response:
     """Delete the account and all its data, after the password is typed again."""
-    security.check_csrf(request, csrf_token, who.csrf)
-    assert who.user is not None
     from twitchcheck.accounts.passwords import verify_password
 
     with db.read() as session:

@@ -18,7 +18,7 @@ from twitchcheck.diary import vocab
 from twitchcheck.diary.errors import DiaryError
 from twitchcheck.diary.schemas import DayIn, EpisodeIn, EpisodePatch, parse
 from twitchcheck.web import security
-from twitchcheck.web.auth import Db, SignedIn, Visitor, render
+from twitchcheck.web.auth import Db, Member, SignedIn, SignedInForm, Visitor, render
 from twitchcheck.web.diary_records import records
 
 diary_pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -64,8 +64,7 @@ def _episode_view(episode: Any) -> dict[str, Any]:
     return data | {"when": when.strftime("%a %d %b, %H:%M"), "place": vocab.place_name(episode.body_part, episode.side)}
 
 
-def _home(request: Request, db: Any, who: Visitor, form: dict[str, Any] | None = None, **extra: Any) -> Response:
-    assert who.user is not None
+def _home(request: Request, db: Any, who: Member, form: dict[str, Any] | None = None, **extra: Any) -> Response:
     tz = svc.zone(who.user.timezone)
     with db.read() as session:
         last = svc.last_episode(session, user_id=who.user.id)
@@ -134,8 +133,7 @@ def add_episode(
     request: Request,
     *,
     db: Db,
-    who: SignedIn,
-    csrf_token: FormText = "",
+    who: SignedInForm,
     occurred_at: FormText = "",
     body_part: FormText = "",
     side: FormText = "none",
@@ -147,8 +145,6 @@ def add_episode(
     timezone: FormText = "",
 ) -> Response:
     """Store the quick form's episode, then back to the diary."""
-    security.check_csrf(request, csrf_token, who.csrf)
-    assert who.user is not None
     form = {"occurred_at": occurred_at, "body_part": body_part, "side": side, "movement": movement}
     form |= {"intensity": intensity, "count": count, "duration_s": duration_s, "notes": notes}
     try:
@@ -163,7 +159,6 @@ def add_episode(
 @diary_pages.get("/diary/episodes/{episode_id}")
 def edit_episode(request: Request, episode_id: int, db: Db, who: SignedIn) -> Response:
     """One episode, to change or delete."""
-    assert who.user is not None
     with db.read() as session:
         episode = svc.get_episode(session, user_id=who.user.id, episode_id=episode_id)
         view = _episode_view(episode)
@@ -179,8 +174,7 @@ def update_episode(
     *,
     episode_id: int,
     db: Db,
-    who: SignedIn,
-    csrf_token: FormText = "",
+    who: SignedInForm,
     occurred_at: FormText = "",
     body_part: FormText = "",
     side: FormText = "none",
@@ -192,8 +186,6 @@ def update_episode(
     offset: FormText = "",
 ) -> Response:
     """Save the changes to an episode."""
-    security.check_csrf(request, csrf_token, who.csrf)
-    assert who.user is not None
     form = {"occurred_at": occurred_at, "body_part": body_part, "side": side, "movement": movement}
     form |= {"intensity": intensity, "count": count, "duration_s": duration_s, "notes": notes}
     if occurred_at and len(offset) == 5 and offset[0] in "+-" and offset[1:].isdigit():
@@ -211,10 +203,8 @@ def update_episode(
 
 
 @diary_pages.post("/diary/episodes/{episode_id}/delete")
-def delete_episode(request: Request, episode_id: int, db: Db, who: SignedIn, csrf_token: FormText = "") -> Response:
+def delete_episode(request: Request, episode_id: int, db: Db, who: SignedInForm) -> Response:
     """Delete an episode."""
-    security.check_csrf(request, csrf_token, who.csrf)
-    assert who.user is not None
     with db.write() as session:
         svc.delete_episode(session, user_id=who.user.id, episode_id=episode_id)
     return RedirectResponse("/diary?deleted=1", status_code=303)
@@ -226,7 +216,6 @@ DAY_FIELDS = ("sleep_hours", "caffeine_mg", "alcohol_units", "stress", "exercise
 @diary_pages.get("/diary/days")
 def days(request: Request, db: Db, who: SignedIn, day: Annotated[date | None, Query(alias="date")] = None) -> Response:
     """The day's factors (today by default) and the days recorded lately."""
-    assert who.user is not None
     day = day or svc.local_today(who.user.timezone)
     with db.read() as session:
         rows = svc.list_days(session, user_id=who.user.id)
@@ -243,8 +232,7 @@ def save_day(
     request: Request,
     *,
     db: Db,
-    who: SignedIn,
-    csrf_token: FormText = "",
+    who: SignedInForm,
     day: FormText = "",
     sleep_hours: FormText = "",
     caffeine_mg: FormText = "",
@@ -255,8 +243,6 @@ def save_day(
     notes: FormText = "",
 ) -> Response:
     """Save the day's factors."""
-    security.check_csrf(request, csrf_token, who.csrf)
-    assert who.user is not None
     form = {"sleep_hours": sleep_hours, "caffeine_mg": caffeine_mg, "alcohol_units": alcohol_units}
     form |= {"stress": stress, "exercise_minutes": exercise_minutes, "supplements": supplements, "notes": notes}
     try:
@@ -274,10 +260,9 @@ def save_day(
     return RedirectResponse(f"/diary/days?date={when.isoformat()}&saved=1", status_code=303)
 
 
-def _tables(db: Any, who: Visitor) -> Any:
+def _tables(db: Any, who: Member) -> Any:
     from twitchcheck.diary import frames
 
-    assert who.user is not None
     with db.read() as session:
         return frames.load(session, user_id=who.user.id, timezone=who.user.timezone)
 
@@ -287,7 +272,6 @@ def analysis_page(request: Request, db: Db, who: SignedIn, change: Annotated[dat
     """Trends, charts, possible triggers and before/after changes."""
     from twitchcheck.diary import analysis, plots, report
 
-    assert who.user is not None
     tables = _tables(db, who)
     today = svc.local_today(who.user.timezone)
     result = analysis.analyse(tables, changes=[(change, "")] if change else None, today=today)
@@ -301,7 +285,6 @@ def report_page(request: Request, db: Db, who: SignedIn) -> Response:
     """The doctor report as a page (print it, or get the PDF)."""
     from twitchcheck.diary import analysis, plots, report
 
-    assert who.user is not None
     tables = _tables(db, who)
     today = svc.local_today(who.user.timezone)
     result = analysis.analyse(tables, today=today)
@@ -317,7 +300,6 @@ def report_pdf(db: Db, who: SignedIn) -> Response:
     """The doctor report as PDF."""
     from twitchcheck.diary import report
 
-    assert who.user is not None
     today = svc.local_today(who.user.timezone)
     _, pdf = report.build(_tables(db, who), who=who.user.email or "", today=today)
     headers = {"Content-Disposition": f'inline; filename="twitchcheck-report-{today.isoformat()}.pdf"'}
@@ -342,14 +324,10 @@ def import_page(request: Request, who: SignedIn) -> Response:
 
 
 @diary_pages.post("/diary/import")
-def import_upload(
-    request: Request, db: Db, who: SignedIn, file: UploadFile, csrf_token: Annotated[str, Form(max_length=200)] = ""
-) -> Response:
+def import_upload(request: Request, db: Db, who: SignedInForm, file: UploadFile) -> Response:
     """Import an uploaded export (all rows or none)."""
     from twitchcheck.diary import export as export_mod
 
-    security.check_csrf(request, csrf_token, who.csrf)
-    assert who.user is not None
     try:
         data = export_mod.parse_upload(file.file.read(security.MAX_IMPORT + 1))
         with db.write() as session:

@@ -11,20 +11,17 @@ from twitchcheck.diary import service as svc
 from twitchcheck.diary import vocab
 from twitchcheck.diary.errors import DiaryError
 from twitchcheck.diary.schemas import MedicationIn, MedicationPatch, SymptomIn, parse
-from twitchcheck.web import security
-from twitchcheck.web.auth import Db, SignedIn, Visitor, render
+from twitchcheck.web.auth import Db, Member, SignedIn, SignedInForm, render
 
 records = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 FormText = Annotated[str, Form(max_length=4000)]
 
 
-def _context(who: Visitor, **extra: Any) -> dict[str, Any]:
-    assert who.user is not None
+def _context(who: Member, **extra: Any) -> dict[str, Any]:
     return {"user": who.user, "csrf": who.csrf, "nav": "diary", "today": svc.local_today(who.user.timezone), **extra}
 
 
-def _medications(request: Request, db: Any, who: Visitor, status: int = 200, **extra: Any) -> Response:
-    assert who.user is not None
+def _medications(request: Request, db: Any, who: Member, status: int = 200, **extra: Any) -> Response:
     with db.read() as session:
         rows = [svc.medication_dict(r) for r in svc.list_medications(session, user_id=who.user.id)]
     return render(request, "diary/medications.html", _context(who, rows=rows, **extra), status=status)
@@ -41,8 +38,7 @@ def add_medication(
     request: Request,
     *,
     db: Db,
-    who: SignedIn,
-    csrf_token: FormText = "",
+    who: SignedInForm,
     name: FormText = "",
     dose: FormText = "",
     start: FormText = "",
@@ -50,8 +46,6 @@ def add_medication(
     notes: FormText = "",
 ) -> Response:
     """Add a medicine."""
-    security.check_csrf(request, csrf_token, who.csrf)
-    assert who.user is not None
     form = {"name": name, "dose": dose, "start": start, "stop": stop, "notes": notes}
     try:
         data = parse(MedicationIn, {k: v.strip() or None for k, v in form.items()})
@@ -64,11 +58,9 @@ def add_medication(
 
 @records.post("/diary/medications/{medication_id}/stop")
 def stop_medication(
-    request: Request, *, medication_id: int, db: Db, who: SignedIn, csrf_token: FormText = "", stop: FormText = ""
+    request: Request, *, medication_id: int, db: Db, who: SignedInForm, stop: FormText = ""
 ) -> Response:
     """Record the day a medicine was stopped."""
-    security.check_csrf(request, csrf_token, who.csrf)
-    assert who.user is not None
     try:
         patch = parse(MedicationPatch, {"stop": stop.strip() or None})
         with db.write() as session:
@@ -81,19 +73,14 @@ def stop_medication(
 
 
 @records.post("/diary/medications/{medication_id}/delete")
-def delete_medication(
-    request: Request, medication_id: int, db: Db, who: SignedIn, csrf_token: FormText = ""
-) -> Response:
+def delete_medication(request: Request, medication_id: int, db: Db, who: SignedInForm) -> Response:
     """Delete a medicine."""
-    security.check_csrf(request, csrf_token, who.csrf)
-    assert who.user is not None
     with db.write() as session:
         svc.delete_medication(session, user_id=who.user.id, medication_id=medication_id)
     return RedirectResponse("/diary/medications", status_code=303)
 
 
-def _symptoms(request: Request, db: Any, who: Visitor, status: int = 200, **extra: Any) -> Response:
-    assert who.user is not None
+def _symptoms(request: Request, db: Any, who: Member, status: int = 200, **extra: Any) -> Response:
     names = vocab.symptoms()
     with db.read() as session:
         rows = [
@@ -115,8 +102,7 @@ def add_symptom(
     request: Request,
     *,
     db: Db,
-    who: SignedIn,
-    csrf_token: FormText = "",
+    who: SignedInForm,
     day: FormText = "",
     symptom: FormText = "",
     other: FormText = "",
@@ -126,8 +112,6 @@ def add_symptom(
     """Add another symptom."""
     from twitchcheck.web.diary_pages import form_number
 
-    security.check_csrf(request, csrf_token, who.csrf)
-    assert who.user is not None
     form = {"day": day, "symptom": symptom, "other": other, "severity": severity, "notes": notes}
     what = other.strip() if symptom == "other" else symptom
     try:
@@ -143,10 +127,8 @@ def add_symptom(
 
 
 @records.post("/diary/symptoms/{symptom_id}/delete")
-def delete_symptom(request: Request, symptom_id: int, db: Db, who: SignedIn, csrf_token: FormText = "") -> Response:
+def delete_symptom(request: Request, symptom_id: int, db: Db, who: SignedInForm) -> Response:
     """Delete a symptom entry."""
-    security.check_csrf(request, csrf_token, who.csrf)
-    assert who.user is not None
     with db.write() as session:
         svc.delete_symptom(session, user_id=who.user.id, symptom_id=symptom_id)
     return RedirectResponse("/diary/symptoms", status_code=303)
@@ -155,7 +137,6 @@ def delete_symptom(request: Request, symptom_id: int, db: Db, who: SignedIn, csr
 @records.get("/diary/assessments")
 def assessments(request: Request, db: Db, who: SignedIn) -> Response:
     """Saved assessments, newest first."""
-    assert who.user is not None
     with db.read() as session:
         rows = []
         for row in reversed(svc.list_assessments(session, user_id=who.user.id)):
@@ -191,13 +172,11 @@ def confirm_save_assessment(
 
 
 @records.post("/diary/assessments")
-def save_assessment(request: Request, db: Db, who: SignedIn, csrf_token: FormText = "", s: FormText = "") -> Response:
+def save_assessment(request: Request, db: Db, who: SignedInForm, s: FormText = "") -> Response:
     """Save the assessment of a result page (its ``s`` state) into the diary."""
     from twitchcheck.web import services
     from twitchcheck.web.state import StateError, decode
 
-    security.check_csrf(request, csrf_token, who.csrf)
-    assert who.user is not None
     try:
         state = decode(s)
     except StateError as exc:
@@ -209,12 +188,8 @@ def save_assessment(request: Request, db: Db, who: SignedIn, csrf_token: FormTex
 
 
 @records.post("/diary/assessments/{assessment_id}/delete")
-def delete_assessment(
-    request: Request, assessment_id: int, db: Db, who: SignedIn, csrf_token: FormText = ""
-) -> Response:
+def delete_assessment(request: Request, assessment_id: int, db: Db, who: SignedInForm) -> Response:
     """Delete a saved assessment."""
-    security.check_csrf(request, csrf_token, who.csrf)
-    assert who.user is not None
     with db.write() as session:
         svc.delete_assessment(session, user_id=who.user.id, assessment_id=assessment_id)
     return RedirectResponse("/diary/assessments", status_code=303)
