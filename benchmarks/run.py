@@ -18,7 +18,10 @@ import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from twitchcheck.kb.loader import KnowledgeBase
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench-results.json"
@@ -120,21 +123,9 @@ def bench_cli() -> dict[str, dict[str, float | str]]:
     return {"cli_cold_start_s": {"value": round(statistics.median(times), 3), "unit": "s"}}
 
 
-def mid_interview_case() -> dict[str, Any]:
+def mid_interview_case(kb: KnowledgeBase) -> dict[str, Any]:
     """A person part-way through the interview: complaint, warning signs answered, a few questions."""
-    warnings = [
-        "weakness",
-        "muscle_wasting",
-        "swallowing_difficulty",
-        "speech_difficulty",
-        "breathing_difficulty",
-        "fever",
-        "confusion",
-        "seizure",
-        "sudden_one_sided_weakness",
-        "severe_headache",
-        "bladder_bowel_change",
-    ]
+    warnings = [f.id for f in kb.findings.values() if f.group == "warning"]
     evidence: list[dict[str, Any]] = [{"id": f, "state": "present"} for f in ("brief_flicker", "loc_calf")]
     evidence += [{"id": f, "state": "absent", "source": "asked"} for f in warnings]
     evidence += [
@@ -151,7 +142,7 @@ def bench_interview() -> dict[str, dict[str, float | str]]:
     from twitchcheck.service import default_engine
 
     engine = default_engine()
-    case = engine.case(mid_interview_case())
+    case = engine.case(mid_interview_case(engine.kb))
     for _ in range(50):
         next_question(engine.model, case)
     times = timed(lambda: next_question(engine.model, case), 1000)
