@@ -6,7 +6,6 @@ from typing import Any
 
 import numpy as np
 
-from twitchcheck.contract import OTHER_CONDITION_ID
 from twitchcheck.engine.differential import (
     Differential,
     Term,
@@ -77,16 +76,6 @@ def _explanations(model: Model, diff: Differential) -> tuple[list[list[Reason]],
 
 def _label(p: float) -> str:
     return "likely" if p >= LIKELY else "possible" if p >= POSSIBLE else "unlikely"
-
-
-def condition_headers(model: Model) -> list[dict[str, Any]]:
-    """The fixed part of each condition's entry (id and names), in the model's order."""
-    headers: list[dict[str, Any]] = [
-        {"id": c.id, "name": c.name, "lay_name": c.lay_name, "seriousness": c.seriousness}
-        for c in model.kb.conditions.values()
-    ]
-    headers.append({"id": OTHER_CONDITION_ID, "name": "Other causes", "lay_name": "A cause twitchcheck does not cover"})
-    return headers
 
 
 def _conditions(model: Model, diff: Differential, rounded: list[float]) -> list[dict[str, Any]]:

@@ -117,10 +117,15 @@ class Model:
 
     @cached_property
     def condition_headers(self) -> list[dict[str, Any]]:
-        """Id and names of each condition, built once (see engine.assess)."""
-        from twitchcheck.engine.assess import condition_headers
-
-        return condition_headers(self)
+        """The fixed part of each condition's entry in an assessment (id and names), in model order."""
+        headers: list[dict[str, Any]] = [
+            {"id": c.id, "name": c.name, "lay_name": c.lay_name, "seriousness": c.seriousness}
+            for c in self.kb.conditions.values()
+        ]
+        headers.append(
+            {"id": OTHER_CONDITION_ID, "name": "Other causes", "lay_name": "A cause twitchcheck does not cover"}
+        )
+        return headers
 
 
 def _condition_table(kb: KnowledgeBase, finding: Finding, conditions: list[Condition]) -> dict[str, list[float]]:
