@@ -62,7 +62,9 @@ def chief_complaint(model: Model, vignette: Vignette) -> dict[str, Any]:
     """What a person says first: the movement's character and where it is, with age and sex."""
     findings = model.kb.findings
     evidence = [
-        item for item in vignette.evidence if findings[item["id"]].level == "movement" or item["id"].startswith("loc_")
+        item
+        for item in vignette.case()["evidence"]
+        if findings[item["id"]].level == "movement" or item["id"].startswith("loc_")
     ]
     return {"age": vignette.age, "sex": vignette.sex, "evidence": evidence}
 

@@ -7,6 +7,11 @@ Definitions follow the literature (Semigran 2015; Schmieding 2022; symptomcheckR
 - in range: the predicted level lies within the vignette's acceptable range.
 - emergency missed: an emergency vignette was sent anywhere less urgent than same-day care.
 - over:under: cases triaged more urgently than expected, to cases triaged less urgently.
+- urgent under-triaged: cases expected to need same-day care (urgent or emergency) that were sent
+  anywhere less urgent than expected (the issue-9 safety target).
+- over range: cases triaged more urgently than the most urgent level the vignette accepts.
+- red-flag recall: for probes written for one dangerous presentation, the share triaged at the
+  expected level or more urgently.
 """
 
 from __future__ import annotations
@@ -33,6 +38,7 @@ class Outcome:
     triage_low: str
     triage_high: str
     acceptable: tuple[str, ...]
+    red_flag: str | None = None
 
     def top(self, k: int) -> bool:
         wanted = {self.expected_condition, *self.acceptable}
@@ -51,6 +57,18 @@ class Outcome:
     def emergency_missed(self) -> bool:
         return self.expected_triage == "emergency" and TRIAGE_ORDER.index(self.triage) < TRIAGE_ORDER.index("urgent")
 
+    @property
+    def same_day_expected(self) -> bool:
+        return TRIAGE_ORDER.index(self.expected_triage) >= TRIAGE_ORDER.index("urgent")
+
+    @property
+    def urgent_under_triaged(self) -> bool:
+        return self.same_day_expected and self.delta < 0
+
+    @property
+    def over_range(self) -> bool:
+        return TRIAGE_ORDER.index(self.triage) > TRIAGE_ORDER.index(self.triage_high)
+
 
 def outcome(vignette: Vignette, assessment: dict[str, Any]) -> Outcome:
     """Score one assessment against its vignette."""
@@ -66,6 +84,7 @@ def outcome(vignette: Vignette, assessment: dict[str, Any]) -> Outcome:
         triage_low=exp.triage_range[0],
         triage_high=exp.triage_range[1],
         acceptable=tuple(exp.acceptable),
+        red_flag=vignette.red_flag,
     )
 
 
@@ -88,6 +107,9 @@ class Summary:
     under: int
     emergencies: int
     emergencies_missed: int
+    same_day: int
+    same_day_under: int
+    over_range: int
 
     @property
     def over_under(self) -> float | None:
@@ -111,6 +133,9 @@ def summarise(items: list[Outcome]) -> Summary:
         under=sum(1 for o in items if o.delta < 0),
         emergencies=sum(1 for o in items if o.expected_triage == "emergency"),
         emergencies_missed=sum(1 for o in items if o.emergency_missed),
+        same_day=sum(1 for o in items if o.same_day_expected),
+        same_day_under=sum(1 for o in items if o.urgent_under_triaged),
+        over_range=sum(1 for o in items if o.over_range),
     )
 
 
@@ -122,3 +147,36 @@ def by_triage_level(items: Iterable[Outcome]) -> dict[str, Summary]:
         for level in TRIAGE_ORDER
         if any(o.expected_triage == level for o in items)
     }
+
+
+@dataclass(frozen=True)
+class RedFlagRecall:
+    """How the probes written for one dangerous presentation were triaged."""
+
+    red_flag: str
+    n: int
+    safe: int
+    expected: str
+    got: tuple[str, ...]
+
+    @property
+    def recall(self) -> float:
+        return self.safe / self.n if self.n else 0.0
+
+
+def by_red_flag(items: Iterable[Outcome]) -> list[RedFlagRecall]:
+    """Recall per red-flag presentation: probes triaged at the expected level or more urgently."""
+    groups: dict[str, list[Outcome]] = {}
+    for o in items:
+        if o.red_flag is not None:
+            groups.setdefault(o.red_flag, []).append(o)
+    return [
+        RedFlagRecall(
+            red_flag=flag,
+            n=len(group),
+            safe=sum(1 for o in group if o.delta >= 0),
+            expected="/".join(sorted({o.expected_triage for o in group}, key=TRIAGE_ORDER.index)),
+            got=tuple(o.triage for o in group),
+        )
+        for flag, group in sorted(groups.items())
+    ]

@@ -30,20 +30,30 @@ class Expected(BaseModel):
 
 
 class Vignette(BaseModel):
-    """One evaluation case."""
+    """One evaluation case.
+
+    Development vignettes carry structured ``evidence`` as well as lay ``text``. Independent sets
+    are text only: their writers never saw the finding ids, so they cannot encode evidence.
+    ``red_flag`` names the dangerous presentation a probe was written for; ``style`` says who
+    writes and how (a relative, misspellings, rambling...).
+    """
 
     model_config = ConfigDict(extra="forbid")
     id: str
     title: str
     basis: str
+    style: str | None = None
     age: float | None = None
     sex: Literal["female", "male"] | None = None
     text: str
-    evidence: list[dict[str, Any]]
+    evidence: list[dict[str, Any]] | None = None
     expected: Expected
+    red_flag: str | None = None
 
     def case(self) -> dict[str, Any]:
-        """The structured case in the engine's input shape."""
+        """The structured case in the engine's input shape (text-only vignettes have none)."""
+        if self.evidence is None:
+            raise ValueError(f"vignette {self.id} has no structured evidence (it is text only)")
         return {"age": self.age, "sex": self.sex, "evidence": self.evidence}
 
 
