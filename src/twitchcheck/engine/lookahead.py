@@ -176,15 +176,20 @@ def single_triggers(
     """The (finding, outcome) answers that would each, on their own, make a rule hold that does not yet."""
     if not _age_sex_ok(rule, case):
         return []
+    if rule.unless & present:
+        return []
     missing = rule.all - present
     any_ok = not rule.any or bool(rule.any & present)
+    and_any_ok = not rule.and_any or bool(rule.and_any & present)
     unmet = [(fid, opts) for fid, opts in rule.values if chosen.get(fid) not in opts]
-    if len(missing) + (not any_ok) + len(unmet) != 1:
+    if len(missing) + (not any_ok) + (not and_any_ok) + len(unmet) != 1:
         return []
     if missing:
         return [(next(iter(missing)), "present")]
     if not any_ok:
         return [(fid, "present") for fid in rule.any]
+    if not and_any_ok:
+        return [(fid, "present") for fid in rule.and_any]
     fid, opts = unmet[0]
     return [(fid, option) for option in opts]
 

@@ -58,15 +58,28 @@ class CompiledRule:
     age_min: float | None
     age_max: float | None
     sex: str | None
+    and_any: frozenset[str] = frozenset()
+    unless: frozenset[str] = frozenset()
 
     @classmethod
     def of(cls, when: RuleCondition) -> CompiledRule:
         values = tuple((fid, frozenset(opts)) for fid, opts in when.values.items())
-        return cls(frozenset(when.all), frozenset(when.any), values, when.age_min, when.age_max, when.sex)
+        return cls(
+            frozenset(when.all),
+            frozenset(when.any),
+            values,
+            when.age_min,
+            when.age_max,
+            when.sex,
+            frozenset(when.and_any),
+            frozenset(when.unless),
+        )
 
     def matches(self, present: frozenset[str], chosen: dict[str, str], age: float | None, sex: str | None) -> bool:
         """True when every part of the rule holds for this person."""
         if not self.all <= present or (self.any and not self.any & present):
+            return False
+        if (self.and_any and not self.and_any & present) or self.unless & present:
             return False
         if any(chosen.get(fid) not in opts for fid, opts in self.values):
             return False

@@ -143,12 +143,15 @@ def check_conditions(kb: KnowledgeBase) -> list[str]:
 
 
 def _check_rule(where: str, when: RuleCondition, kb: KnowledgeBase) -> Iterator[str]:
-    for fid in when.all + when.any:
+    for fid in when.all + when.any + when.and_any + when.unless:
         f = kb.findings.get(fid)
         if f is None:
             yield f"{where}: unknown finding {fid!r}"
         elif f.type != "boolean":
             yield f"{where}: {fid} is not a yes/no finding"
+    for fid in when.unless:
+        if (f := kb.findings.get(fid)) is not None and f.group == "warning":
+            yield f"{where}: {fid} is a warning sign, so it may not cancel a rule (`unless`)"
     for fid, wanted in when.values.items():
         f = kb.findings.get(fid)
         if f is None or f.type == "boolean":

@@ -105,6 +105,15 @@ class Option(Strict):
     label: str
 
 
+class AskedFor(Strict):
+    """Who a question applies to (pregnancy only for women of child-bearing age, lost skills only for small
+    children); the interview does not ask others, and does not ask when the age or sex it needs is unknown."""
+
+    age_min: float | None = None
+    age_max: float | None = None
+    sex: Literal["female", "male"] | None = None
+
+
 class Finding(Strict):
     """Something a person can report. ``level`` says which node its likelihoods hang on."""
 
@@ -121,6 +130,18 @@ class Finding(Strict):
     options: list[Option] = Field(default_factory=list)
     background: float | dict[str, float] | None = None
     basis: Basis | None = None
+    asked_for: AskedFor | None = None
+
+    def applies_to(self, age: float | None, sex: str | None) -> bool:
+        """Whether the question makes sense for this person (unknown age or sex fails a limit on it)."""
+        a = self.asked_for
+        if a is None:
+            return True
+        if (a.age_min is not None or a.age_max is not None) and age is None:
+            return False
+        if age is not None and ((a.age_min is not None and age < a.age_min) or (a.age_max is not None and age > a.age_max)):
+            return False
+        return a.sex is None or a.sex == sex
 
     @property
     def values(self) -> list[str]:
@@ -214,13 +235,18 @@ class SexFactors(Strict):
 class RuleCondition(Strict):
     """When a rule applies.
 
-    All of ``all`` and at least one of ``any`` are present, and every choice or number finding
-    in ``values`` has one of the listed options or bins.
+    All of ``all``, at least one of ``any`` and at least one of ``and_any`` are present, every
+    choice or number finding in ``values`` has one of the listed options or bins, and none of
+    ``unless`` is present. ``unless`` names what makes the pattern expected rather than alarming
+    (a seizure in someone with known epilepsy); it may never name a warning sign, so that
+    reporting a warning sign can still only raise the triage.
     """
 
     all: list[str] = Field(default_factory=list)
     any: list[str] = Field(default_factory=list)
+    and_any: list[str] = Field(default_factory=list)
     values: dict[str, list[str]] = Field(default_factory=dict)
+    unless: list[str] = Field(default_factory=list)
     age_min: float | None = None
     age_max: float | None = None
     sex: Literal["female", "male"] | None = None

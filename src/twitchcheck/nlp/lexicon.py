@@ -86,6 +86,14 @@ class SemanticData(Strict):
     examples: dict[str, list[str]] = Field(default_factory=dict)
 
 
+class Worsening(Strict):
+    """Phrases that say "getting worse" without a pace, and the durations that give them one."""
+
+    phrases: list[str] = Field(min_length=1)
+    fast_max_days: float = Field(gt=0)
+    weeks_max_days: float = Field(gt=0)
+
+
 class Lexicon(Strict):
     """Everything the parser knows about words, beyond the synonyms in findings.yaml."""
 
@@ -93,6 +101,7 @@ class Lexicon(Strict):
     absent_phrases: dict[str, list[str]] = Field(default_factory=dict)
     ignore_synonyms: dict[str, list[str]] = Field(default_factory=dict)
     choices: dict[str, dict[str, list[str]]]
+    worsening: Worsening
     spelling: dict[str, str]
     filler_words: list[str]
     glue_words: list[str]
