@@ -106,8 +106,10 @@ class Option(Strict):
 
 
 class AskedFor(Strict):
-    """Who a question applies to (pregnancy only for women of child-bearing age, lost skills only for small
-    children); the interview does not ask others, and does not ask when the age or sex it needs is unknown."""
+    """Who a question applies to: pregnancy only women of child-bearing age, lost skills only small children.
+
+    The interview does not ask others, and does not ask when the age or sex it needs is unknown.
+    """
 
     age_min: float | None = None
     age_max: float | None = None
@@ -139,7 +141,9 @@ class Finding(Strict):
             return True
         if (a.age_min is not None or a.age_max is not None) and age is None:
             return False
-        if age is not None and ((a.age_min is not None and age < a.age_min) or (a.age_max is not None and age > a.age_max)):
+        too_young = age is not None and a.age_min is not None and age < a.age_min
+        too_old = age is not None and a.age_max is not None and age > a.age_max
+        if too_young or too_old:
             return False
         return a.sex is None or a.sex == sex
 
