@@ -94,6 +94,20 @@ class Worsening(Strict):
     weeks_max_days: float = Field(gt=0)
 
 
+class SeverityWords(Strict):
+    """Vocabulary of the severity rules (nlp/severity.py): temperatures, dark urine, lost strength, quiet times."""
+
+    temperature_cues: list[str] = Field(min_length=1)
+    fever_from_c: float
+    high_fever_from_c: float
+    urine_words: list[str] = Field(min_length=1)
+    dark_colours: list[str] = Field(min_length=1)
+    inability_cues: list[str] = Field(min_length=1)
+    motor_verbs: list[str] = Field(min_length=1)
+    shaking_words: list[str] = Field(min_length=1)
+    calm_words: list[str] = Field(min_length=1)
+
+
 class Lexicon(Strict):
     """Everything the parser knows about words, beyond the synonyms in findings.yaml."""
 
@@ -102,6 +116,7 @@ class Lexicon(Strict):
     ignore_synonyms: dict[str, list[str]] = Field(default_factory=dict)
     choices: dict[str, dict[str, list[str]]]
     worsening: Worsening
+    severity: SeverityWords
     spelling: dict[str, str]
     filler_words: list[str]
     glue_words: list[str]

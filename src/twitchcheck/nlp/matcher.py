@@ -177,6 +177,8 @@ def _other_phrases(lex: Lexicon) -> Iterator[tuple[str, TargetDef]]:
     for fid, options in lex.choices.items():
         for option, phrases in options.items():
             yield from ((phrase, TargetDef("CHOICE", fid, value=option)) for phrase in phrases)
+    # "Getting worse" without a pace: the parser reads the pace from the duration.
+    yield from ((phrase, TargetDef("CHOICE", "course")) for phrase in lex.worsening.phrases)
     yield from ((name, TargetDef("MEDICINE", cls, name=name)) for name, cls in lex.medicines.items())
     for sub in lex.substances:
         yield from ((p, TargetDef("SUBSTANCE", sub.finding, name=sub.name, substance=sub)) for p in sub.phrases)

@@ -21,11 +21,15 @@ from twitchcheck.nlp.pipeline import Reader, Reading, Target
 from twitchcheck.nlp.quantities import QuantityReader
 from twitchcheck.nlp.semantic import SemanticMatcher
 from twitchcheck.nlp.semantic import enabled as semantic_enabled
+from twitchcheck.nlp.severity import SeverityReader
 from twitchcheck.nlp.text import NO_SYMPTOMS, clean_text, looks_english
+from twitchcheck.nlp.timecourse import in_spots, read_dark_urine, read_lost_strength, read_pace, read_temperatures
 
 VERBS_WITH_OBJECT = frozenset({"drink", "drinking", "take", "taking", "have", "use", "smoke", "do", "lot"})
 OTHER_TOPIC = ("MEDICINE", "SUBSTANCE", "TRIGGER")
 BREAKS = frozenset({",", ";", ".", "and", "but", "or", "so", "then"})
+MODALS = frozenset({"can", "could", "cannot", "unable"})
+YEAR_DAYS = 365.25
 
 
 def _number(value: float | None) -> float | int | None:
@@ -43,6 +47,7 @@ class Parser:
         self.people = PersonReader(lex)
         self.quantities = QuantityReader(lex)
         self.places = LocationReader(self.reader, lex)
+        self.severity = SeverityReader(lex)
         self.english = frozenset(lex.english_words)
         tokenizer = self.reader.nlp.tokenizer
         self.cues = [tuple(self.reader.norm.phrase(tokenizer, c)) for c in lex.new_medicine_cues]
@@ -60,6 +65,10 @@ class Parser:
         reading = self.reader.read(cleaned)
         person = self.people.read(reading, cleaned)
         self._verb_objects(reading)
+        self._modal_negations(reading)
+        low = cleaned.lower()
+        urine = self.severity.dark_urine(low)
+        reading.targets[:] = [t for t in reading.targets if not (t.match.kind == "SUBSTANCE" and in_spots(t, urine))]
         ignore = frozenset({singular(person.relative)}) if person.relative else frozenset()
         cats = [t.categories(ignore) for t in reading.targets]
         self._family_clauses(reading, cats)
@@ -69,6 +78,10 @@ class Parser:
         for k, target in enumerate(reading.targets):
             if self._belongs_to_previous(reading, k, OTHER_TOPIC[:2], 3) and self._is_timing(target):
                 continue
+            quiet = self._is_timing(target) and self.severity.quiet_clause(low, target.start_char, target.end_char)
+            if assertions[k] == "affirmed" and quiet:
+                assertions[k] = "negated"
+                cats[k].add("NEGATED_EXISTENCE")
             for d in target.match.defs:
                 if d.kind in ("SYMPTOM", "TRIGGER", "MEDICINE"):
                     self._finding(col, d, target, assertions[k], "NEGATED_EXISTENCE" in cats[k])
@@ -81,11 +94,15 @@ class Parser:
                         col.add(fid, "absent", target, "negated")
         places = self.places.read(reading, assertions, col)
         self._sites(col, places)
-        substances = self._substances(col, reading, assertions, cleaned.lower())
-        duration = self._duration(col, reading, assertions, cleaned.lower(), today)
-        frequency = self._frequency(col, reading, assertions, cleaned.lower())
-        self._sleep(col, cleaned.lower())
-        self._after_exercise(col, reading, cleaned.lower())
+        read_dark_urine(col, urine)
+        substances = self._substances(col, reading, assertions, low)
+        duration = self._duration(col, reading, assertions, low, today, age=person.age)
+        frequency = self._frequency(col, reading, assertions, low)
+        self._sleep(col, low)
+        self._after_exercise(col, reading, low)
+        read_pace(col, reading, assertions, self.lex, duration)
+        read_temperatures(col, self.severity, low)
+        read_lost_strength(col, self.severity, low)
         if semantic_enabled():
             self._semantic(col, reading, ignore)
         result: dict[str, Any] = {
@@ -138,6 +155,21 @@ class Parser:
                 continue
             keep.append(target)
         reading.targets[:] = keep
+
+    def _modal_negations(self, reading: Reading) -> None:
+        """Can't bend my arms, couldn't move my legs: the body part is there; what it cannot do is the news.
+
+        A "not" right after can/could negates the action, not the place, so it is dropped from body parts.
+        """
+        doc = reading.doc
+        for target in reading.targets:
+            if target.match.kind != "LOCATION":
+                continue
+            target.modifiers = [
+                m
+                for m in target.modifiers
+                if not (m[0] == "NEGATED_EXISTENCE" and m[2][0] > 0 and doc[m[2][0] - 1].norm_ in MODALS)
+            ]
 
     def _family_clauses(self, reading: Reading, cats: list[set[str]]) -> None:
         """A relative's finding carries on along its clause: "my dad's hands shake when he holds a cup"."""
@@ -282,9 +314,17 @@ class Parser:
         groups = {self.kb.findings[d.id].group for d in t.match.defs if d.id in self.kb.findings}
         return t.match.kind in OTHER_TOPIC or "history" in groups or assertions[k] == "family"
 
-    def _duration(self, col: Collector, reading: Reading, assertions: list[str], low: str, today: date) -> float | None:
+    def _duration(
+        self, col: Collector, reading: Reading, assertions: list[str], low: str, today: date, *, age: float | None
+    ) -> float | None:
         found = self.quantities.durations(low, today)
-        usable = [f for f in found if not self._about_else(reading, assertions, f[0])]
+        usable = [
+            f
+            for f in found
+            if not self._about_else(reading, assertions, f[0])
+            and not (age is not None and abs(f[2] / YEAR_DAYS - age) < 1)
+            and f[2] < (age or 100) * YEAR_DAYS
+        ]
         if not usable:
             return None
         start, end, days = max(usable, key=lambda f: f[2])

@@ -51,13 +51,14 @@ class PersonReader:
         rel = "|".join(sorted((re.escape(r) for r in lex.relatives), key=len, reverse=True))
         self.rel_word = rel
         self.relative = re.compile(
-            rf"\b(?:my|our)\s+(?:{_YEARS_OLD}\s+|{_YO}\s+|(?:little|baby|teenage|young|eldest|youngest|older|younger|"
-            rf"oldest|\w+-year-old)\s+)?({rel})s?\b"
+            rf"(?:\b(?:my|our)\s+|(?:^|[.!?\n]\s*))(?:{_YEARS_OLD}\s+|{_YO}\s+|(?:little|baby|teenage|young|eldest|"
+            rf"youngest|older|younger|oldest|\w+-year-old)\s+)?({rel})s?\b"
         )
         self.bare_child = re.compile(rf"\b(?:my|our)\s+{_YEARS_OLD}(?!\s+(?:{rel})s?\b)")
         self.after_relative = re.compile(
-            r"^(?:'s)?\s*(?:,|\(|\[|-)\s*(?:aged?\s*)?(\d{1,2})\b|^\s+(?:who\s+is|who's|is|aged|age)\s+(?:only\s+|just\s+)?"
-            r"(\d{1,2})\b" + _NOT_AGE
+            r"^(?:'s)?\s*(?:,|\(|\[|-)\s*(?:aged?\s*)?(\d{1,3})\b|^\s+(?:(?:who\s+is|who's|is|aged|age)\s+)?"
+            r"(?:only\s+|just\s+)?(\d{1,3})\b(?:\s*(?:years?|yrs?|y/?o)\b(?:\s+old)?)?(?!\s*(?:days?|weeks?|months?|hours?|"
+            r"minutes?|times?|x\b|%|kg|mg|cups?|pills?|tablets?))"
         )
         self.acting = re.compile(
             r"^(?:'s)?\s+(?:\w+\s+){0,2}?(?:has|have|is|keeps|keep|gets|got|started|starts|twitches|jerks|shakes|"
@@ -156,7 +157,7 @@ class PersonReader:
                 age_text = after.group(1) or after.group(2)
             acting = bool(self.acting.search(rest)) and not re.match(r"^(?:'s)?\s+(?:had|died|passed)", rest)
             info = self.lex.relatives[noun]
-            strong = info.subject == "child" and age_text is not None
+            strong = age_text is not None
             candidates.append((noun, age_text, acting or strong or theirs > 0))
         for m in self.bare_child.finditer(low):
             child_age = self._age_ok(m.group(1))

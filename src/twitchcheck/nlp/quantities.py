@@ -73,6 +73,11 @@ class QuantityReader:
         self.since_day = re.compile(rf"\bsince\s+(?:last\s+)?({'|'.join(_WEEKDAYS)})\b")
         self.since_holiday = re.compile(r"\bsince\s+(christmas|xmas|new year|new year's|the new year)\b")
         self.blocked = re.compile(rf"\b(?:{blockers})\s+(?:\w+\s+){{0,1}}$")
+        people = _alt([*lex.relatives, "man", "woman", "guy", "lady", "boy", "girl", "patient", "person"])
+        # "My husband 71 years", "I am 27 years man": a number of years right after a person is an age.
+        self.person_before = re.compile(
+            rf"(?:\b(?:i am|i'm|im|he is|she is|he's|she's|who is|aged?)|\b(?:{people})s?)\s*[,(]?\s*$"
+        )
         unit = rf"({_alt(list(self.units))})\b"
         self.freq_times = re.compile(
             rf"(?<![\w.])(?:{numr}\s*(?:x|times?)|(once|twice|thrice))\s*(?:a|an|per|each|every|/)\s*{unit}"
@@ -120,7 +125,8 @@ class QuantityReader:
         out: list[tuple[int, int, float]] = []
         for pattern in self.spans:
             for m in pattern.finditer(low):
-                if self.blocked.search(low[max(0, m.start() - 30) : m.start()]):
+                before = low[max(0, m.start() - 30) : m.start()]
+                if self.blocked.search(before) or (m.group(3).startswith("year") and self.person_before.search(before)):
                     continue
                 n = self._range(m.group(1), m.group(2))
                 if n is not None:
