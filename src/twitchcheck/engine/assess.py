@@ -174,6 +174,10 @@ def assess(model: Model, case: Case) -> Assessment:
     conditions = _conditions(model, diff, round_to_sum(diff.conditions))
     chosen = likely_conditions(model, diff)
     level = model.kb.policy.levels[tri.level]
+    label, time_frame, reasons = level.label, level.time_frame, tri.reasons
+    if tri.level == 0 and not tri.screened:
+        qualified = model.kb.policy.unscreened_self_care
+        label, time_frame, reasons = qualified.label, qualified.time_frame, [qualified.reason, *reasons]
     return {
         "age": case.age if case.age is None or not float(case.age).is_integer() else int(case.age),
         "sex": case.sex,
@@ -182,12 +186,15 @@ def assess(model: Model, case: Case) -> Assessment:
         "conditions": conditions,
         "triage": {
             "level": level.id,
-            "label": level.label,
-            "time_frame": level.time_frame,
+            "label": label,
+            "time_frame": time_frame,
             "clinician": tri.clinician,
             "clinician_name": model.kb.policy.clinicians[tri.clinician],  # type: ignore[index]
-            "reasons": tri.reasons,
+            "reasons": reasons,
             "red_flags": [r.id for r in tri.fired],
+            "screened": tri.screened,
+            "unasked_warning_signs": tri.unasked_warning_signs,
+            "fits_harmless_pattern": not tri.poor_fit,
         },
         "tests": _tests(model, chosen),
         "advice": _advice(model, chosen),

@@ -62,16 +62,20 @@ __all__ = [
 # questions; past 20 people give up or answer carelessly, and the gains here are small by then.
 MAX_QUESTIONS = 20
 # The leading cause counts as clear at 60%: the level the assessment itself calls "fairly clear".
-CONFIDENT_TOP = 0.6
+CONFIDENT_TOP = 0.5
 # Below a twentieth of a bit no question is worth asking for the differential alone (a yes/no
 # question that moves a 50:50 pair of causes to 60:40 gains about 0.03 bits).
-MIN_GAIN = 0.05
+MIN_GAIN = 0.1
 # A red flag "could change the triage" if its "yes" would, and is at least this likely. Warning
 # signs are asked whatever their probability (step 1); so are red flags that would make the
 # triage urgent or an emergency. This keeps 1-in-100 answers from prolonging every interview while
 # still catching, for example, a 1-in-30 chance of double vision.
 TRIAGE_CHANGE_MIN_P = 0.02
-ALWAYS_ASK_LEVEL = TRIAGE_ORDER.index("urgent")
+ALWAYS_ASK_LEVEL = TRIAGE_ORDER.index("emergency")
+URGENT, EMERGENCY = TRIAGE_ORDER.index("urgent"), TRIAGE_ORDER.index("emergency")
+ESCALATION_GROUP_ID = "emergency_checks"
+ESCALATION_GROUP_TEXT = "Is any of these happening now?"
+ESCALATION_RATIONALE = "You need to be seen today; these would mean calling an ambulance instead."
 # A change that comes from the risk level alone (the answer tips the probability of causes that
 # need a doctor over a threshold) counts from this probability: near a threshold almost any
 # answer tips it, and such a tip is a small shift of an uncertain estimate, not a red flag.
@@ -82,7 +86,7 @@ RISK_CHANGE_MIN_P = 0.1
 MOVEMENT_WEIGHT = 0.5
 TRIAGE_WEIGHT = 1.0
 # Group questions list at most this many warning signs or red flags (readable on a phone screen).
-MAX_GROUP_SIZE = 12
+MAX_GROUP_SIZE = 14
 # A checklist lists at most MAX_CHECKLIST_SIZE findings of one kind, each worth at least
 # CHECKLIST_MEMBER_SHARE of the best of its kind and at least CHECKLIST_MEMBER_MIN on its own.
 MAX_CHECKLIST_SIZE = 6
@@ -186,10 +190,39 @@ def _best_question(model: Model, la: Lookahead, could_change: BoolArray, change:
     return group([t.findings[f] for f in members], f"group_{kind}", CHECKLIST_TEXT[kind], why), gain
 
 
+def _escalation_check(model: Model, la: Lookahead) -> Question | None:
+    """After a same-day (urgent) answer: only what could still make it an emergency.
+
+    The yes/no findings whose "yes" would raise the level are asked together (most likely first), then
+    a choice finding that could (how fast it came on, how fast it is worsening); nothing else is asked,
+    so at most a few questions stand between an urgent answer and the result.
+    """
+    t = la.tables
+    raises = la.unasked[t.row_finding] & (la.levels > la.level_now) & (la.predictive >= TRIAGE_CHANGE_MIN_P)
+    rows = np.flatnonzero(raises)
+    booleans = [int(k) for k in rows if t.findings[t.row_finding[k]].type == "boolean"]
+    if booleans:
+        booleans.sort(key=lambda k: -la.predictive[k])
+        unique = list(dict.fromkeys(int(t.row_finding[k]) for k in booleans))[:MAX_GROUP_SIZE]
+        members = [t.findings[f] for f in unique]
+        return group(members, ESCALATION_GROUP_ID, ESCALATION_GROUP_TEXT, ESCALATION_RATIONALE)
+    choices = sorted((int(k) for k in rows), key=lambda k: -la.predictive[k])
+    if not choices:
+        return None
+    return single(model, la, int(t.row_finding[choices[0]]), True)
+
+
 def plan(model: Model, case: Case, asked: int | None = None) -> Plan:
     """Choose the next question and decide whether to stop; ``asked`` defaults to questions_asked()."""
     la = lookahead(model, case)
     t = la.tables
+    if la.level_now >= EMERGENCY:
+        return Plan(None, True, "an emergency: call an ambulance now, no more questions", la)
+    if la.level_now >= URGENT:
+        check = _escalation_check(model, la)
+        if check is None:
+            return Plan(None, True, "same-day care is needed; no answer left could make it an emergency", la)
+        return Plan(check, False, "same-day care is needed; checking nothing makes it an emergency", la)
     change = np.abs(la.levels - la.level_now)
     expected_change = np.add.reduceat(la.predictive * change, t.starts)
     changers = _red_flag_rows(la) | ((change > 0) & (la.predictive >= RISK_CHANGE_MIN_P))

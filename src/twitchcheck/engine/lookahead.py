@@ -3,9 +3,8 @@
 For every (finding, answer) row of the knowledge base this computes, in a few array operations,
 the predictive probability of the answer, P(answer | evidence) = sum_c P(c | e) P(answer | c)
 (movement-level findings through P(m | e)), the posterior over conditions and movement types
-after that answer, and the triage level the engine would give after it. The triage level is
-worked out the way engine.triage does it: red-flag rules, each condition's escalations, and the
-cautious risk level over every reading of the reported warning signs.
+after that answer, and the triage level the engine would give after it. The triage level comes
+from engine.levels, the same function the assessment uses, so the two never disagree.
 """
 
 from __future__ import annotations
@@ -16,18 +15,14 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from twitchcheck.engine.differential import Term, base_scores, evidence_terms, joint_posterior, sum_terms
+from twitchcheck.engine.differential import base_scores, evidence_terms, joint_posterior, sum_terms
 from twitchcheck.engine.evidence import Case
-from twitchcheck.engine.model import CompiledRule, FloatArray, Model
-from twitchcheck.engine.triage import MAX_VARIANT_FLAGS, chosen_values, condition_levels
-from twitchcheck.kb.schema import TRIAGE_ORDER, Finding
+from twitchcheck.engine.levels import NO_ANSWER, triage_levels
+from twitchcheck.engine.model import FloatArray, Model
+from twitchcheck.kb.schema import Finding
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
-# Each reported warning sign triples the readings the cautious triage looks at (present, absent,
-# unknown). The lookahead follows the first three exactly (27 readings, about a millisecond);
-# with more warning signs reported the rules alone already put triage at "soon" or above.
-LOOKAHEAD_VARIANT_FLAGS = 3
 _TABLES: dict[int, tuple[Model, Tables]] = {}
 
 
@@ -49,7 +44,6 @@ class Tables:
     row_move_lik: FloatArray  # [K, M] P(answer | movement), 1 for condition-level rows
     warning: BoolArray  # [F] yes/no warning-sign findings that hang on conditions
     warning_rows: tuple[IntArray, IntArray]  # their "present" rows and their "absent" rows
-    thresholds: FloatArray  # [levels] risk threshold of each triage level
 
 
 def tables(model: Model) -> Tables:
@@ -90,7 +84,6 @@ def tables(model: Model) -> Tables:
             np.array([row_index[(fid, "present")] for fid in warned], dtype=np.int64),
             np.array([row_index[(fid, "absent")] for fid in warned], dtype=np.int64),
         ),
-        thresholds=np.array([lv.risk_threshold for lv in model.kb.policy.levels]),
     )
     _TABLES[id(model)] = (model, built)
     return built
@@ -132,18 +125,6 @@ def _rows_given(t: Tables, joint: FloatArray) -> tuple[FloatArray, FloatArray]:
     return by_condition, by_movement
 
 
-def risk_levels(probs: FloatArray, levels: FloatArray, thresholds: FloatArray) -> IntArray:
-    """Vectorised triage.risk_level: [N, C] probabilities and [N, C] (or [C]) levels to [N] levels."""
-    steps = np.arange(1, len(TRIAGE_ORDER))
-    if levels.ndim == 1:
-        mass = probs @ (levels[:, None] >= steps[None, :])  # [N, L-1]
-    else:
-        mass = (probs[:, None, :] * (levels[:, None, :] >= steps[None, :, None])).sum(axis=-1)
-    reached = mass >= thresholds[steps]
-    # The highest level reached, or 0 (self care) when none is.
-    return np.where(reached.any(axis=-1), len(steps) - np.argmax(reached[:, ::-1], axis=-1), 0).astype(np.int64)
-
-
 def joint_gain(la: Lookahead, members: list[int]) -> tuple[float, float]:
     """Expected fall in the entropies of P(condition) and P(movement), in bits, from several yes/no answers.
 
@@ -162,142 +143,6 @@ def joint_gain(la: Lookahead, members: list[int]) -> tuple[float, float]:
     return float(gain), float(movement_gain)
 
 
-def _age_sex_ok(rule: CompiledRule, case: Case) -> bool:
-    if rule.age_min is not None and (case.age is None or case.age < rule.age_min):
-        return False
-    if rule.age_max is not None and (case.age is None or case.age > rule.age_max):
-        return False
-    return rule.sex is None or rule.sex == case.sex
-
-
-def single_triggers(
-    rule: CompiledRule, case: Case, present: frozenset[str], chosen: dict[str, str]
-) -> list[tuple[str, str]]:
-    """The (finding, outcome) answers that would each, on their own, make a rule hold that does not yet."""
-    if not _age_sex_ok(rule, case):
-        return []
-    if rule.unless & present:
-        return []
-    missing = rule.all - present
-    any_ok = not rule.any or bool(rule.any & present)
-    and_any_ok = not rule.and_any or bool(rule.and_any & present)
-    unmet = [(fid, opts) for fid, opts in rule.values if chosen.get(fid) not in opts]
-    if len(missing) + (not any_ok) + (not and_any_ok) + len(unmet) != 1:
-        return []
-    if missing:
-        return [(next(iter(missing)), "present")]
-    if not any_ok:
-        return [(fid, "present") for fid in rule.any]
-    if not and_any_ok:
-        return [(fid, "present") for fid in rule.and_any]
-    fid, opts = unmet[0]
-    return [(fid, option) for option in opts]
-
-
-def _rule_levels(
-    model: Model, t: Tables, case: Case, present: frozenset[str], chosen: dict[str, str]
-) -> tuple[int, IntArray]:
-    """The red-flag level now, and the level after each row's answer."""
-    now = 0
-    after = np.zeros(len(t.rows), dtype=np.int64)
-    for rule, compiled in zip(model.kb.red_flags, model.red_flag_rules, strict=True):
-        level = TRIAGE_ORDER.index(rule.level)
-        if compiled.matches(present, chosen, case.age, case.sex):
-            now = max(now, level)
-            continue
-        for key in single_triggers(compiled, case, present, chosen):
-            if (k := t.row_index.get(key)) is not None:
-                after[k] = max(after[k], level)
-    return now, np.maximum(after, now)
-
-
-def _condition_levels(
-    model: Model, t: Tables, case: Case, present: frozenset[str], chosen: dict[str, str]
-) -> tuple[FloatArray, FloatArray]:
-    """Each condition's level now [C], and after each row's answer [K, C] (escalations included)."""
-    now, _ = condition_levels(model, case, present, chosen)
-    after = np.broadcast_to(now, (len(t.rows), len(now))).copy()
-    for index, escalations in model.escalations.items():
-        for rule, level, _clinician, _why in escalations:
-            if rule.matches(present, chosen, case.age, case.sex):
-                continue
-            for key in single_triggers(rule, case, present, chosen):
-                if (k := t.row_index.get(key)) is not None:
-                    after[k, index] = max(after[k, index], level)
-    return now, after
-
-
-def _variant_joints(model: Model, case: Case, terms: list[Term], joint: FloatArray) -> list[FloatArray]:
-    """P(c, m | e) for every reading of the reported warning signs (as engine.triage reads them)."""
-    warnings = [
-        t
-        for t in terms
-        if t.item.state == "present" and t.level == "condition" and model.kb.findings[t.item.id].group == "warning"
-    ][:LOOKAHEAD_VARIANT_FLAGS]
-    if not warnings:
-        return [joint]
-    flagged = {id(t) for t in warnings}
-    cond, move = sum_terms(model, [t for t in terms if id(t) not in flagged])
-    base = base_scores(model, case) + cond
-    zero = np.zeros_like(base)
-    options = [
-        (model.condition_rows[(t.item.id, "present")], model.condition_rows[(t.item.id, "absent")], zero)
-        for t in warnings
-    ]
-    return [joint_posterior(model, base + np.sum(combo, axis=0), move) for combo in itertools.product(*options)]
-
-
-def _present_warning_count(model: Model, terms: list[Term]) -> int:
-    return sum(
-        1
-        for t in terms
-        if t.item.state == "present" and t.level == "condition" and model.kb.findings[t.item.id].group == "warning"
-    )
-
-
-def _risk(
-    model: Model,
-    t: Tables,
-    case: Case,
-    *,
-    terms: list[Term],
-    joint: FloatArray,
-    posterior: FloatArray,
-    levels: tuple[FloatArray, FloatArray],
-) -> tuple[int, IntArray]:
-    """The cautious risk level now, and after each row's answer (every reading of the warning signs)."""
-    levels_now, levels_after = levels
-    variants = np.stack(_variant_joints(model, case, terms, joint))  # [V, C, M]
-    v_pc = variants.sum(axis=2)
-    if len(variants) == 1:
-        v_post = posterior[None]
-    else:
-        v_rows = np.empty((len(variants), len(t.rows), joint.shape[0]))
-        v_rows[:, t.cond_rows] = t.cond_lik[None] * v_pc[:, None, :]
-        v_rows[:, t.move_rows] = t.move_lik @ variants.transpose(0, 2, 1)
-        v_post = v_rows / np.maximum(v_rows.sum(axis=2, keepdims=True), 1e-300)
-    n_var, n_rows = v_post.shape[:2]
-    risk = risk_levels(v_post.reshape(n_var * n_rows, -1), levels_now, t.thresholds).reshape(n_var, n_rows)
-    changed = np.flatnonzero((levels_after != levels_now).any(axis=1))
-    if len(changed):
-        redo = v_post[:, changed].reshape(n_var * len(changed), -1)
-        risk[:, changed] = risk_levels(redo, np.tile(levels_after[changed], (n_var, 1)), t.thresholds).reshape(
-            n_var, -1
-        )
-    risk_after = risk.max(axis=0)
-    # A newly reported warning sign is read cautiously too: as present, absent or unknown.
-    if _present_warning_count(model, terms) < MAX_VARIANT_FLAGS:
-        present_rows, absent_rows = t.warning_rows
-        shadow = np.tile(levels_after[present_rows], (n_var, 1))
-        as_absent = v_post[:, absent_rows].reshape(n_var * len(absent_rows), -1)
-        as_unknown = np.repeat(v_pc, len(absent_rows), axis=0)
-        cautious = np.maximum(
-            risk_levels(as_absent, shadow, t.thresholds), risk_levels(as_unknown, shadow, t.thresholds)
-        )
-        risk_after[present_rows] = np.maximum(risk_after[present_rows], cautious.reshape(n_var, -1).max(axis=0))
-    return int(risk_levels(v_pc, levels_now, t.thresholds).max()), risk_after
-
-
 def lookahead(model: Model, case: Case) -> Lookahead:
     """Predict every possible next answer: its probability, the posterior and the triage after it."""
     t = tables(model)
@@ -312,12 +157,21 @@ def lookahead(model: Model, case: Case) -> Lookahead:
     gain = entropy(pc) - np.add.reduceat(predictive * entropy(posterior), t.starts)
     movement_gain = entropy(pm) - np.add.reduceat(predictive * entropy(movement_post), t.starts)
 
-    present = frozenset(i.id for i in case.evidence if i.state == "present" and i.value is None)
-    chosen = chosen_values(model, case)
-    rule_now, rule_after = _rule_levels(model, t, case, present, chosen)
-    levels = _condition_levels(model, t, case, present, chosen)
-    risk_now, risk_after = _risk(model, t, case, terms=terms, joint=joint, posterior=posterior, levels=levels)
     known = {item.id for item in case.evidence}
+    unasked = np.array([f.id not in known and f.applies_to(case.age, case.sex) for f in t.findings])
+    # The triage after each answer, computed by the function the assessment uses (answered or
+    # inapplicable findings are skipped: no question is asked about them).
+    keys = [NO_ANSWER] + [
+        (fid, outcome, False) if unasked[t.finding_index[fid]] else NO_ANSWER for fid, outcome in t.rows
+    ]
+    batch = triage_levels(model, case, keys)
+    # Once the person has said where it is, other body parts are asked only if they could change the triage.
+    if any(
+        item.state == "present" and t.findings[t.finding_index[item.id]].group == "location" for item in case.evidence
+    ):
+        changes = np.add.reduceat((batch.level[1:] != batch.level[0]).astype(int), t.starts) > 0
+        places = np.array([f.group == "location" and f.type == "boolean" for f in t.findings])
+        unasked &= ~(places & ~changes)
     return Lookahead(
         tables=t,
         joint=joint,
@@ -327,8 +181,8 @@ def lookahead(model: Model, case: Case) -> Lookahead:
         posterior=posterior,
         gain=gain,
         movement_gain=movement_gain,
-        level_now=max(rule_now, risk_now),
-        levels=np.maximum(rule_after, risk_after),
-        rule_levels=rule_after,
-        unasked=np.array([f.id not in known for f in t.findings]),
+        level_now=int(batch.level[0]),
+        levels=batch.level[1:],
+        rule_levels=batch.rule[1:],
+        unasked=unasked,
     )

@@ -123,6 +123,14 @@ class Model:
     movement_matrix: FloatArray  # [A', M]
     answers: dict[tuple[str, str, bool], Answer]
     escalations: dict[int, tuple[tuple[CompiledRule, int, str, str], ...]] = field(default_factory=dict)
+    harmless: NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=bool))  # [C] self-care causes
+    # Answers the risk part reads every way (warning signs reported present, and rare findings that no
+    # harmless cause produces), and the latter alone (the fit check's "unexplained" findings).
+    cautious_keys: frozenset[tuple[str, str, bool]] = frozenset()
+    unexplained_keys: frozenset[tuple[str, str, bool]] = frozenset()
+    # Which red-flag rules (indices into kb.red_flags) and which conditions' escalations name each finding.
+    rules_by_finding: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    escalations_by_finding: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @property
     def other_index(self) -> int:
@@ -199,6 +207,13 @@ def compile_model(kb: KnowledgeBase) -> Model:
         for i, c in enumerate(conditions)
         if c.triage.escalations
     }
+    harmless = np.array([c.triage.level == "self_care" for c in conditions] + [False])
+    unexplained = _unexplained_keys(kb, condition_rows, background, harmless)
+    cautious = unexplained | {
+        (f.id, "present", False)
+        for f in kb.findings.values()
+        if f.group == "warning" and f.type == "boolean" and f.level == "condition"
+    }
     return Model(
         kb=kb,
         condition_ids=condition_ids,
@@ -217,7 +232,44 @@ def compile_model(kb: KnowledgeBase) -> Model:
         movement_matrix=movement_matrix,
         answers=answers,
         escalations=escalations,
+        harmless=harmless,
+        cautious_keys=frozenset(cautious),
+        unexplained_keys=frozenset(unexplained),
+        rules_by_finding=_index_rules([r.when for r in kb.red_flags]),
+        escalations_by_finding=_index_rules(
+            [e.when for c in conditions for e in c.triage.escalations],
+            owners=[i for i, c in enumerate(conditions) for _ in c.triage.escalations],
+        ),
     )
+
+
+def _index_rules(whens: list[RuleCondition], owners: list[int] | None = None) -> dict[str, tuple[int, ...]]:
+    """Finding id -> the rules (or, with ``owners``, the conditions owning the rules) that name it."""
+    index: dict[str, set[int]] = {}
+    for i, when in enumerate(whens):
+        owner = i if owners is None else owners[i]
+        for fid in [*when.all, *when.any, *when.and_any, *when.unless, *when.values]:
+            index.setdefault(fid, set()).add(owner)
+    return {fid: tuple(sorted(ids)) for fid, ids in index.items()}
+
+
+def _unexplained_keys(
+    kb: KnowledgeBase,
+    condition_rows: dict[Outcome, FloatArray],
+    background: dict[Outcome, float],
+    harmless: NDArray[np.bool_],
+) -> set[tuple[str, str, bool]]:
+    """Rare answers that no harmless cause makes likelier than an unrelated cause does (the fit check)."""
+    fit = kb.policy.fit
+    out: set[tuple[str, str, bool]] = set()
+    for (fid, outcome), row in condition_rows.items():
+        finding = kb.findings[fid]
+        if finding.group not in fit.groups or outcome == "absent" or finding.type == "number":
+            continue
+        bg = background[(fid, outcome)]
+        if bg <= fit.rare_background and not (np.exp(row[harmless]) > bg + 1e-12).any():
+            out.add((fid, outcome, False))
+    return out
 
 
 def _answer_matrices(

@@ -1,26 +1,28 @@
-"""Safe triage: the most urgent of the fired red-flag rules and the risk the differential implies.
+"""Safe triage: the level from engine.levels, and everything that explains it.
 
-Two guarantees hold by construction:
-- A red-flag rule looks only at findings that are present, so reporting a warning sign can only
-  add rules, never remove them; and no reassuring answer can cancel a fired rule.
-- The risk part is computed for every reading of the reported warning signs (present, absent or
-  unknown) and the most cautious is kept, so a present warning sign never lowers the risk level
-  either, even when it makes a serious cause less likely than another.
+The level is the most urgent of the red-flag rules that hold, the risk the differential implies (read
+cautiously) and the fit check (engine.levels explains each part). This module adds what a person reads:
+which rules fired, which cause carries the risk, why a description does not fit a harmless pattern,
+whom to see, and whether the warning-sign screen is complete.
 """
 
 from __future__ import annotations
 
-import itertools
 from dataclasses import dataclass
 
 import numpy as np
 
-from twitchcheck.engine.differential import Differential, Term, joint_posterior, sum_terms
+from twitchcheck.engine.differential import Differential
 from twitchcheck.engine.evidence import Case
-from twitchcheck.engine.model import FloatArray, Model
+from twitchcheck.engine.levels import (
+    chosen_values,
+    present_findings,
+    triage_levels,
+)
+from twitchcheck.engine.model import Model
 from twitchcheck.kb.schema import TRIAGE_ORDER, RedFlagRule
 
-MAX_VARIANT_FLAGS = 6  # 3**6 = 729 readings at most; beyond this the extra flags stay as reported
+HARMLESS_REASON = "Nothing you reported is a warning sign, and the likely causes are harmless."
 
 
 @dataclass(frozen=True)
@@ -33,21 +35,18 @@ class TriageResult:
     fired: list[RedFlagRule]
     risk_level: int
     risk_condition: int | None
+    poor_fit: bool
+    unasked_warning_signs: list[str]
+
+    @property
+    def screened(self) -> bool:
+        """True when every warning sign that could change this triage has an answer."""
+        return not self.unasked_warning_signs
 
 
-def chosen_values(model: Model, case: Case) -> dict[str, str]:
-    """Choice and number answers as option or bin ids (for rules that look at duration etc.)."""
-    out = {}
-    for item in case.evidence:
-        finding = model.kb.findings[item.id]
-        if item.state != "present" or item.value is None:
-            continue
-        out[item.id] = finding.bin_for(float(item.value)) if finding.type == "number" else str(item.value)
-    return out
-
-
-def fired_rules(model: Model, case: Case, present: frozenset[str], chosen: dict[str, str]) -> list[RedFlagRule]:
+def fired_rules(model: Model, case: Case) -> list[RedFlagRule]:
     """Red-flag rules whose conditions hold, most urgent first."""
+    present, chosen = present_findings(case), chosen_values(model, case)
     fired = [
         rule
         for rule, compiled in zip(model.kb.red_flags, model.red_flag_rules, strict=True)
@@ -57,77 +56,82 @@ def fired_rules(model: Model, case: Case, present: frozenset[str], chosen: dict[
     return fired
 
 
-def condition_levels(
-    model: Model, case: Case, present: frozenset[str], chosen: dict[str, str]
-) -> tuple[FloatArray, dict[int, tuple[str, str]]]:
-    """Each condition's triage level for this person, after its own escalations (e.g. persistence)."""
-    levels = model.level_index.copy()
-    why: dict[int, tuple[str, str]] = {}
-    for index, escalations in model.escalations.items():
-        for rule, level, clinician, reason in escalations:
-            if level > levels[index] and rule.matches(present, chosen, case.age, case.sex):
-                levels[index] = level
-                why[index] = (clinician, reason)
-    return levels, why
-
-
-def risk_level(model: Model, probs: FloatArray, levels: FloatArray) -> tuple[int, int | None]:
-    """The highest level whose causes together reach that level's risk threshold."""
-    thresholds = [lv.risk_threshold for lv in model.kb.policy.levels]
-    for level in range(len(TRIAGE_ORDER) - 1, 0, -1):
-        mask = levels >= level
-        if probs[mask].sum() >= thresholds[level]:
-            masked = np.where(mask, probs, -1.0)
-            return level, int(masked.argmax())
-    return 0, None
-
-
-def _cautious_probabilities(model: Model, diff: Differential, warnings: list[Term]) -> FloatArray:
-    """[V, C] posteriors for every reading of the reported warning signs."""
-    if not warnings:
-        return diff.conditions[None, :]
-    warnings = warnings[:MAX_VARIANT_FLAGS]
-    rest = [t for t in diff.terms if t not in warnings]
-    cond, move = sum_terms(model, rest)
-    options = []
-    for t in warnings:
-        present_row = model.condition_rows[(t.item.id, "present")]
-        absent_row = model.condition_rows[(t.item.id, "absent")]
-        options.append((present_row, absent_row, np.zeros_like(present_row)))
-    out = []
-    for combo in itertools.product(*options):
-        joint = joint_posterior(model, diff.base + cond + np.sum(combo, axis=0), move)
-        out.append(joint.sum(axis=1))
-    return np.array(out)
+def unasked_warning_signs(model: Model, case: Case, level: int) -> list[str]:
+    """Warning signs not yet answered (or answered "don't know") whose "yes" would raise the triage."""
+    answered = {i.id for i in case.evidence if i.state != "unknown"}
+    candidates = [
+        f.id
+        for f in model.kb.findings.values()
+        if f.group == "warning" and f.type == "boolean" and f.id not in answered and f.applies_to(case.age, case.sex)
+    ]
+    if not candidates:
+        return []
+    after = triage_levels(model, case, [(fid, "present", False) for fid in candidates]).level
+    return [fid for fid, lv in zip(candidates, after, strict=True) if lv > level]
 
 
 def triage(model: Model, case: Case, diff: Differential) -> TriageResult:
     """Decide the triage level, clinician and reasons for a case."""
-    present = frozenset(i.id for i in case.evidence if i.state == "present" and i.value is None)
-    chosen = chosen_values(model, case)
-    fired = fired_rules(model, case, present, chosen)
-    levels, escalation_why = condition_levels(model, case, present, chosen)
-    warnings = [
-        t
-        for t in diff.terms
-        if t.item.state == "present" and t.level == "condition" and model.kb.findings[t.item.id].group == "warning"
-    ]
-    risk, risk_condition = 0, None
-    for probs in _cautious_probabilities(model, diff, warnings):
-        level, contributor = risk_level(model, probs, levels)
-        if level > risk or (risk_condition is None and contributor is not None and level == risk):
-            risk, risk_condition = level, contributor
-    rule_level = TRIAGE_ORDER.index(fired[0].level) if fired else 0
+    batch = triage_levels(model, case)
+    level, rule_level, risk = int(batch.level[0]), int(batch.rule[0]), int(batch.risk[0])
+    poor_fit = bool(batch.poor_fit[0])
+    fired = fired_rules(model, case)
+    escalation_why = _escalation_reasons(model, case)
+    risk_condition = _risk_condition(model, batch.risk_probs, batch.condition_levels[0], risk)
     reasons = [r.reason for r in fired]
     if risk > rule_level and risk_condition is not None:
-        level, clinician = risk, _clinician_for(model, risk_condition, escalation_why)
+        clinician = _clinician_for(model, risk_condition, escalation_why)
         reasons.insert(0, _risk_reason(model, risk_condition, diff, escalation_why))
     elif fired:
-        level, clinician = rule_level, fired[0].clinician
+        clinician = fired[0].clinician
     else:
-        level, clinician = 0, _clinician_for(model, int(diff.conditions.argmax()), escalation_why)
-        reasons.append("Nothing you reported is a warning sign, and the likely causes are harmless.")
-    return TriageResult(level, clinician, reasons, fired, risk, risk_condition)
+        clinician = _clinician_for(model, int(diff.conditions.argmax()), escalation_why)
+    if poor_fit and level == TRIAGE_ORDER.index(model.kb.policy.fit.level) and level > max(rule_level, risk):
+        reasons.insert(0, _fit_reason(model, case))
+        clinician = "gp"
+    if level == 0:
+        reasons.append(HARMLESS_REASON)
+    unasked = unasked_warning_signs(model, case, level)
+    return TriageResult(level, clinician, reasons, fired, risk, risk_condition, poor_fit, unasked)
+
+
+def _risk_condition(model: Model, probs: np.ndarray, levels: np.ndarray, risk: int) -> int | None:
+    """The cause carrying most of the risk at the risk level (None below routine)."""
+    if risk == 0:
+        return None
+    masked = np.where(levels >= risk, probs, -1.0)
+    return int(masked.argmax())
+
+
+def _escalation_reasons(model: Model, case: Case) -> dict[int, tuple[str, str]]:
+    """For conditions escalated by a pattern in this case: (clinician, why)."""
+    present, chosen = present_findings(case), chosen_values(model, case)
+    why: dict[int, tuple[str, str]] = {}
+    for index, escalations in model.escalations.items():
+        best = int(model.level_index[index])
+        for rule, level, clinician, reason in escalations:
+            if level > best and rule.matches(present, chosen, case.age, case.sex):
+                best, why[index] = level, (clinician, reason)
+    return why
+
+
+def _fit_reason(model: Model, case: Case) -> str:
+    """Why the description does not fit a harmless pattern, naming the findings no harmless cause explains."""
+    names = [
+        model.kb.findings[i.id].name.lower()
+        for i in case.evidence
+        if (i.id, i.state if i.value is None else str(i.value), False) in model.unexplained_keys
+    ]
+    if names:
+        return (
+            "What you describe does not fit a harmless pattern well ("
+            + ", ".join(dict.fromkeys(names))
+            + " is not explained by the harmless causes), so a doctor should take a look."
+        )
+    return (
+        "What you describe does not fit any of the harmless causes well, so a doctor should take a look "
+        "rather than you waiting for it to settle."
+    )
 
 
 def _clinician_for(model: Model, index: int, escalation_why: dict[int, tuple[str, str]]) -> str:

@@ -170,6 +170,26 @@ def check_red_flags(kb: KnowledgeBase) -> list[str]:
     return faults
 
 
+def check_warning_rules(kb: KnowledgeBase) -> list[str]:
+    """Every warning sign has a rule of its own (it alone present) at routine or above.
+
+    The fit check may stop sending a description to a doctor once a harmless cause explains it; a
+    warning sign's own rule keeps a reported warning sign from ever being sent home.
+    """
+    own = {
+        fid
+        for r in kb.red_flags
+        if r.level != "self_care" and not r.when.all and not r.when.and_any and not r.when.values
+        and r.when.age_min is None and r.when.age_max is None and r.when.sex is None
+        for fid in r.when.any
+    }  # fmt: skip
+    return [
+        f"finding {f.id}: a warning sign needs a red-flag rule of its own (any: [{f.id}]) at routine or above"
+        for f in kb.findings.values()
+        if f.group == "warning" and f.id not in own
+    ]
+
+
 def check_policy(kb: KnowledgeBase) -> list[str]:
     """The triage policy lists the five levels in order of urgency."""
     ids = tuple(level.id for level in kb.policy.levels)
@@ -223,6 +243,7 @@ CHECKS = (
     check_movements,
     check_conditions,
     check_red_flags,
+    check_warning_rules,
     check_policy,
     check_contract,
     check_seed_coverage,

@@ -366,11 +366,44 @@ class TriageLevelInfo(Strict):
     risk_threshold: float
 
 
+class FitCheck(Strict):
+    """When no harmless cause explains what was reported, the result is never self-care.
+
+    A harmless cause is one whose own triage level is self-care. The fit is poor when a reported
+    finding of ``groups`` is rare (background at most ``rare_background``) and no harmless cause makes
+    it likelier than an unrelated cause does; when everything reported is at least
+    ``likelihood_ratio`` times likelier under another cause (or an unrelated one) than under the best
+    harmless cause; or when a cause outside the knowledge base has at least ``other_mass``.
+    """
+
+    groups: list[str] = Field(min_length=1)
+    rare_background: float
+    likelihood_ratio: float
+    other_mass: float
+    level: TriageLevel
+    basis: Basis
+
+
+class UnscreenedSelfCare(Strict):
+    """How a self-care result reads while warning signs that would change it are still unanswered."""
+
+    label: str
+    time_frame: str
+    reason: str
+
+
 class TriagePolicy(Strict):
-    """Triage levels, clinician labels and the disclaimer."""
+    """Triage levels, clinician labels and the disclaimer.
+
+    ``cautious_readings`` is how many reported warning signs (and unexplained findings) the risk part
+    reads every way (present, absent, unknown) so that reporting one can never lower the triage.
+    """
 
     levels: list[TriageLevelInfo]
     basis: Basis
+    fit: FitCheck
+    cautious_readings: int = Field(ge=0, le=6)
+    unscreened_self_care: UnscreenedSelfCare
     clinicians: dict[Clinician, str]
     disclaimer: str
 
