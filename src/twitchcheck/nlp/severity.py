@@ -16,7 +16,7 @@ from twitchcheck.nlp.lexicon import Lexicon
 
 FAHRENHEIT = re.compile(r"^\s*(?:°|º|degrees?|deg)?\s*f(?:ahrenheit)?\b")
 CELSIUS = re.compile(r"^\s*(?:°|º|degrees?|deg)\s*(?:c(?:elsius|entigrade)?\b)?|^\s*c\b")
-NUMBER = re.compile(r"(?<![\w.])(\d{2,3}(?:[.,]\d)?)(?![\w.]|[.,]\d)")
+NUMBER = re.compile(r"(?<![\w.])(\d{2,3}(?:[.,]\d)?)(?=\s*(?:°|º)?\s*[fc]\b|[^\w.,]|[.,](?!\d)|$)")
 SENTENCE = re.compile(r"[^.!?;\n]+")
 NOT_TEMPERATURE = re.compile(r"^\s*(?:years?|yrs?|y/?o|kg|mg|%|st\b|lbs?|minutes?|mins?|hours?|days?|weeks?)")
 CUE_REACH = 40  # characters before a bare number in which a temperature word must stand
