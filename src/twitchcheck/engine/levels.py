@@ -129,7 +129,7 @@ def _rule_parts(model: Model, case: Case, answers: Sequence[AnswerKey]) -> tuple
     Only the rules and escalations that name an answer's finding can change, so only those are tested again.
     """
     present, chosen = present_findings(case), chosen_values(model, case)
-    rule_levels = np.array([TRIAGE_ORDER.index(r.level) for r in model.kb.red_flags], dtype=np.int64)
+    rule_levels = model.rule_levels
     fired = np.array(
         [compiled.matches(present, chosen, case.age, case.sex) for compiled in model.red_flag_rules], dtype=bool
     )

@@ -130,6 +130,7 @@ class Model:
     unexplained_keys: frozenset[tuple[str, str, bool]] = frozenset()
     # Which red-flag rules (indices into kb.red_flags) and which conditions' escalations name each finding.
     rules_by_finding: dict[str, tuple[int, ...]] = field(default_factory=dict)
+    rule_levels: NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # per red flag
     escalations_by_finding: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
     @property
@@ -236,6 +237,7 @@ def compile_model(kb: KnowledgeBase) -> Model:
         cautious_keys=frozenset(cautious),
         unexplained_keys=frozenset(unexplained),
         rules_by_finding=_index_rules([r.when for r in kb.red_flags]),
+        rule_levels=np.array([TRIAGE_ORDER.index(r.level) for r in kb.red_flags], dtype=np.int64),
         escalations_by_finding=_index_rules(
             [e.when for c in conditions for e in c.triage.escalations],
             owners=[i for i, c in enumerate(conditions) for _ in c.triage.escalations],

@@ -14,11 +14,7 @@ import numpy as np
 
 from twitchcheck.engine.differential import Differential
 from twitchcheck.engine.evidence import Case
-from twitchcheck.engine.levels import (
-    chosen_values,
-    present_findings,
-    triage_levels,
-)
+from twitchcheck.engine.levels import NO_ANSWER, chosen_values, present_findings, triage_levels
 from twitchcheck.engine.model import Model
 from twitchcheck.kb.schema import TRIAGE_ORDER, RedFlagRule
 
@@ -56,24 +52,23 @@ def fired_rules(model: Model, case: Case) -> list[RedFlagRule]:
     return fired
 
 
-def unasked_warning_signs(model: Model, case: Case, level: int) -> list[str]:
-    """Warning signs not yet answered (or answered "don't know") whose "yes" would raise the triage."""
+def _screen_candidates(model: Model, case: Case) -> list[str]:
+    """Warning signs not yet answered ("don't know" counts as unanswered) that apply to this person."""
     answered = {i.id for i in case.evidence if i.state != "unknown"}
-    candidates = [
+    return [
         f.id
         for f in model.kb.findings.values()
         if f.group == "warning" and f.type == "boolean" and f.id not in answered and f.applies_to(case.age, case.sex)
     ]
-    if not candidates:
-        return []
-    after = triage_levels(model, case, [(fid, "present", False) for fid in candidates]).level
-    return [fid for fid, lv in zip(candidates, after, strict=True) if lv > level]
 
 
 def triage(model: Model, case: Case, diff: Differential) -> TriageResult:
-    """Decide the triage level, clinician and reasons for a case."""
-    batch = triage_levels(model, case)
+    """Decide the triage level, clinician and reasons for a case, and which warning signs are still unasked."""
+    candidates = _screen_candidates(model, case)
+    batch = triage_levels(model, case, [NO_ANSWER, *((fid, "present", False) for fid in candidates)])
     level, rule_level, risk = int(batch.level[0]), int(batch.rule[0]), int(batch.risk[0])
+    # Unasked: those whose "yes" would raise the triage (the screen is complete when none is left).
+    unasked = [fid for fid, after in zip(candidates, batch.level[1:], strict=True) if after > level]
     poor_fit = bool(batch.poor_fit[0])
     fired = fired_rules(model, case)
     escalation_why = _escalation_reasons(model, case)
@@ -91,7 +86,6 @@ def triage(model: Model, case: Case, diff: Differential) -> TriageResult:
         clinician = "gp"
     if level == 0:
         reasons.append(HARMLESS_REASON)
-    unasked = unasked_warning_signs(model, case, level)
     return TriageResult(level, clinician, reasons, fired, risk, risk_condition, poor_fit, unasked)
 
 
