@@ -52,7 +52,8 @@ def test_interview_eval_reaches_its_floors(evaluation: Any) -> None:
     assert interview.top3 >= 0.86 and interview.top1 >= 0.80
     assert interview.triage_exact >= 0.80
     assert full.top3 - interview.top3 <= 0.06
-    assert interview.emergencies == 10 and interview.emergencies_missed == 0
+    expected_emergencies = sum(v.expected.triage == "emergency" for v in load_vignettes(DEV))
+    assert interview.emergencies == expected_emergencies and interview.emergencies_missed == 0
 
 
 def test_interview_command_runs_to_an_assessment() -> None:
