@@ -116,6 +116,7 @@ class Lexicon(Strict):
     ignore_synonyms: dict[str, list[str]] = Field(default_factory=dict)
     choices: dict[str, dict[str, list[str]]]
     worsening: Worsening
+    ability_findings: list[str] = Field(default_factory=list)
     severity: SeverityWords
     spelling: dict[str, str]
     filler_words: list[str]
@@ -188,6 +189,7 @@ def _id_faults(lex: Lexicon, findings: dict[str, Finding]) -> Iterator[str]:
         ("choices", lex.choices),
         ("family_findings", lex.family_findings),
         ("non_movement_hosts", lex.non_movement_hosts),
+        ("ability_findings", lex.ability_findings),
         ("negated_groups", [i for ids in lex.negated_groups.values() for i in ids]),
         ("generic_locations", [i for ids in lex.generic_locations.values() for i in ids]),
     )

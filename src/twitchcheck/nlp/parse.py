@@ -159,11 +159,13 @@ class Parser:
     def _modal_negations(self, reading: Reading) -> None:
         """Can't bend my arms, couldn't move my legs: the body part is there; what it cannot do is the news.
 
-        A "not" right after can/could negates the action, not the place, so it is dropped from body parts.
+        A "not" right after can/could negates the action, not the place, so it is dropped from body parts; and
+        for findings that are an inability ("couldn't swallow", "can't breathe properly") it is what they say.
         """
         doc = reading.doc
+        abilities = self.lex.ability_findings
         for target in reading.targets:
-            if target.match.kind != "LOCATION":
+            if target.match.kind != "LOCATION" and not any(d.id in abilities for d in target.match.defs):
                 continue
             target.modifiers = [
                 m
