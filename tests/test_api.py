@@ -238,7 +238,7 @@ def test_guide_api(client: TestClient) -> None:
     page = client.get("/api/v1/guide/conditions/hypnic_jerk").json()
     assert page["sources"] and page["triage"]["label"]
     calf = client.get("/api/v1/guide/body-parts/calf").json()
-    assert calf["finding"] == "loc_calf" and calf["causes"][0]["id"] == "benign_fasciculation"
+    assert calf["finding"] == "loc_calf" and "benign_fasciculation" in [c["id"] for c in calf["causes"][:2]]
     assert_error(client.get("/api/v1/guide/body-parts/elbowz"), 404, "unknown_body_part")
 
 

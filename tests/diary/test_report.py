@@ -72,7 +72,7 @@ def test_first_page_is_the_summary(built: tuple[str, bytes], tmp_path: Path) -> 
         "Sertraline",
         "Other symptoms",
         "Warning signs",
-        "Muscle weakness: no",
+        "Muscle feels weak: no",
         "Latest assessment",
         "alex@example.org",
     ):
