@@ -65,7 +65,7 @@ def _uid_taken(session: Session, model: type[m.Base], user_id: int, uid: str | N
 
 def add_episode(session: Session, *, user: m.User, data: EpisodeIn) -> m.Episode:
     """Store a new episode."""
-    utc, offset = to_storage(data.occurred_at, user.timezone)
+    utc, offset = to_storage(data.occurred_at, user.timezone, "occurred_at")
     check_moment("occurred_at", utc)
     _uid_taken(session, m.Episode, user.id, data.uid)
     fields = data.model_dump(exclude={"occurred_at", "uid"})
@@ -91,9 +91,9 @@ def list_episodes(
     """The person's episodes in time order, optionally within [start, end) or for one body part."""
     query = select(m.Episode).where(m.Episode.user_id == user_id)
     if start is not None:
-        query = query.where(m.Episode.occurred_at >= to_storage(start, "UTC")[0])
+        query = query.where(m.Episode.occurred_at >= to_storage(start, "UTC", "from")[0])
     if end is not None:
-        query = query.where(m.Episode.occurred_at < to_storage(end, "UTC")[0])
+        query = query.where(m.Episode.occurred_at < to_storage(end, "UTC", "to")[0])
     if body_part is not None:
         query = query.where(m.Episode.body_part == body_part)
     order = (
@@ -120,7 +120,7 @@ def update_episode(session: Session, *, user: m.User, episode_id: int, patch: Ep
     episode = get_episode(session, user_id=user.id, episode_id=episode_id)
     changes = patch.model_dump(exclude_unset=True)
     if "occurred_at" in changes:
-        utc, offset = to_storage(changes.pop("occurred_at"), user.timezone)
+        utc, offset = to_storage(changes.pop("occurred_at"), user.timezone, "occurred_at")
         check_moment("occurred_at", utc)
         episode.occurred_at, episode.utc_offset_min = utc, offset
     for key, value in changes.items():
@@ -338,7 +338,7 @@ def save_assessment(
 ) -> m.SavedAssessment:
     """Keep an assessment (the contract's JSON) in the diary."""
     body = check_assessment(data)
-    when = to_storage(saved_at, "UTC")[0] if saved_at else m.utcnow()
+    when = to_storage(saved_at, "UTC", "saved_at")[0] if saved_at else m.utcnow()
     check_moment("saved_at", when)
     _uid_taken(session, m.SavedAssessment, user_id, uid)
     row = m.SavedAssessment(user_id=user_id, saved_at=when, triage_level=body["triage"]["level"], data=body)

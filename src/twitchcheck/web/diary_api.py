@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from twitchcheck.diary import export as export_mod
+from twitchcheck.diary import importer
 from twitchcheck.diary import service as svc
 from twitchcheck.diary.errors import DiaryError
 from twitchcheck.diary.schemas import DayIn, EpisodeIn, EpisodePatch, MedicationIn, MedicationPatch, SymptomIn
@@ -383,10 +384,10 @@ async def import_diary(request: Request, user: ApiUser, db: Db) -> JSONResponse:
         body = await upload.read()
     else:
         body = await request.body()
-    data = export_mod.parse_upload(body)
 
-    def store() -> dict[str, dict[str, int]]:
+    def check_and_store() -> dict[str, dict[str, int]]:
+        prepared = importer.prepare(export_mod.parse_upload(body), timezone=user.timezone)  # before the write lock
         with db.write() as session:
-            return export_mod.import_data(session, user=user, data=data)
+            return importer.store(session, user=user, prepared=prepared)
 
-    return JSONResponse({"imported": await run_in_threadpool(store)})
+    return JSONResponse({"imported": await run_in_threadpool(check_and_store)})

@@ -327,11 +327,13 @@ def import_page(request: Request, who: SignedIn) -> Response:
 def import_upload(request: Request, db: Db, who: SignedInForm, file: UploadFile) -> Response:
     """Import an uploaded export (all rows or none)."""
     from twitchcheck.diary import export as export_mod
+    from twitchcheck.diary import importer
 
     try:
         data = export_mod.parse_upload(file.file.read(security.MAX_IMPORT + 1))
+        prepared = importer.prepare(data, timezone=who.user.timezone)
         with db.write() as session:
-            counts = export_mod.import_data(session, user=who.user, data=data)
+            counts = importer.store(session, user=who.user, prepared=prepared)
     except DiaryError as exc:
         ctx = base_context(who, error=exc.message, details=(exc.details or [])[:10])
         return render(request, "diary/import.html", ctx, status=exc.status)
