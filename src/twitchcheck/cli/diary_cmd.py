@@ -167,8 +167,10 @@ def save_assessment(
 
     try:
         data = json.loads(sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        fail("invalid_file", f"could not read an assessment from {file}: {exc}", as_json=as_json)
+    except (OSError, ValueError) as exc:  # ValueError: not UTF-8 or not JSON
+        fail("invalid_file", f"could not read an assessment from {file}: {exc}"[:300], as_json=as_json)
+    except RecursionError:
+        fail("invalid_file", f"could not read an assessment from {file}: nested too deeply", as_json=as_json)
     with _diary(as_json) as (session, user):
         out = svc.assessment_dict(svc.save_assessment(session, user_id=user.id, data=data), full=False)
     _echo(out, as_json, f"saved assessment {out['id']} ({out['triage_level']})")
