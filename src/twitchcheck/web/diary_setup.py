@@ -24,7 +24,8 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 from twitchcheck.diary.db import get_database
 from twitchcheck.diary.errors import DiaryError
 from twitchcheck.web import errors
-from twitchcheck.web.auth import LoginRequired, auth_api, auth_pages
+from twitchcheck.web.account_pages import auth_pages
+from twitchcheck.web.auth import LoginRequired, auth_api
 from twitchcheck.web.diary_api import diary_api
 from twitchcheck.web.diary_pages import diary_pages
 from twitchcheck.web.security import PrivateData
