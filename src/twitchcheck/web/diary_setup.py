@@ -23,7 +23,7 @@ from sqlalchemy.exc import IntegrityError, OperationalError
 
 from twitchcheck.diary.db import get_database
 from twitchcheck.diary.errors import DiaryError
-from twitchcheck.web import errors
+from twitchcheck.web import errors, limits
 from twitchcheck.web.account_pages import auth_pages
 from twitchcheck.web.auth import LoginRequired, auth_api
 from twitchcheck.web.diary_api import diary_api
@@ -32,6 +32,13 @@ from twitchcheck.web.security import PrivateData
 
 HERE = Path(__file__).parent
 log = logging.getLogger("twitchcheck.web")
+
+
+def warm_up_passwords() -> None:
+    """Make the dummy password hash now, so the first unknown email takes no longer than the rest."""
+    from twitchcheck.accounts.passwords import warm_up
+
+    warm_up()
 
 
 def open_database(app: FastAPI) -> None:
@@ -79,11 +86,13 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(OperationalError, _unavailable)
     app.mount("/diary-static", StaticFiles(directory=HERE / "diary_static"), name="diary-static")
     app.add_middleware(PrivateData)
+    limits.install(app)  # outermost: forwarded headers (if configured), rate and body limits
     original = app.router.lifespan_context
 
     @asynccontextmanager
     async def lifespan(application: Any) -> AsyncIterator[Any]:
         await run_in_threadpool(open_database, application)
+        await run_in_threadpool(warm_up_passwords)
         async with original(application) as state:
             yield state
 
