@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -77,6 +77,19 @@ def add_episode(session: Session, *, user: m.User, data: EpisodeIn) -> m.Episode
     return episode
 
 
+def _episode_query(
+    user_id: int, start: datetime | None, end: datetime | None, body_part: str | None
+) -> Select[m.Episode]:
+    query = select(m.Episode).where(m.Episode.user_id == user_id)
+    if start is not None:
+        query = query.where(m.Episode.occurred_at >= to_storage(start, "UTC", "from")[0])
+    if end is not None:
+        query = query.where(m.Episode.occurred_at < to_storage(end, "UTC", "to")[0])
+    if body_part is not None:
+        query = query.where(m.Episode.body_part == body_part)
+    return query
+
+
 def list_episodes(
     session: Session,
     *,
@@ -89,13 +102,7 @@ def list_episodes(
     newest_first: bool = False,
 ) -> list[m.Episode]:
     """The person's episodes in time order, optionally within [start, end) or for one body part."""
-    query = select(m.Episode).where(m.Episode.user_id == user_id)
-    if start is not None:
-        query = query.where(m.Episode.occurred_at >= to_storage(start, "UTC", "from")[0])
-    if end is not None:
-        query = query.where(m.Episode.occurred_at < to_storage(end, "UTC", "to")[0])
-    if body_part is not None:
-        query = query.where(m.Episode.body_part == body_part)
+    query = _episode_query(user_id, start, end, body_part)
     order = (
         (m.Episode.occurred_at.desc(), m.Episode.id.desc()) if newest_first else (m.Episode.occurred_at, m.Episode.id)
     )
@@ -105,9 +112,17 @@ def list_episodes(
     return list(session.scalars(query))
 
 
-def count_episodes(session: Session, *, user_id: int) -> int:
-    """How many episodes the person has logged."""
-    return int(session.scalar(select(func.count()).where(m.Episode.user_id == user_id)) or 0)
+def count_episodes(
+    session: Session,
+    *,
+    user_id: int,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    body_part: str | None = None,
+) -> int:
+    """How many episodes the person has logged (within the same filters as ``list_episodes``)."""
+    query = _episode_query(user_id, start, end, body_part).with_only_columns(func.count()).order_by(None)
+    return int(session.scalar(query) or 0)
 
 
 def get_episode(session: Session, *, user_id: int, episode_id: int) -> m.Episode:
