@@ -125,3 +125,13 @@ def test_formula_neutralising_is_reversible(text: str) -> None:
     safe = export.neutralise_cell(text)
     assert not safe.startswith(tuple(export.FORMULA_STARTS))
     assert export.restore_cell(safe) == text
+
+
+def test_deeply_nested_assessment_is_refused(client: TestClient, auth: dict[str, str], check_error: Any) -> None:
+    """An 'assessment' nested 300 levels deep is refused (422); once stored it could never be shown again."""
+    deep: Any = []
+    for _ in range(300):
+        deep = [deep]
+    body = ASSESSMENT | {"extra": deep}
+    check_error(client.post("/api/v1/diary/assessments", json=body, headers=auth), 422, "invalid_assessment")
+    assert client.get("/api/v1/diary/assessments", headers=auth).json() == []
