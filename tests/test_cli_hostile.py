@@ -115,3 +115,21 @@ def test_save_assessment_nested_too_deeply_is_a_one_line_error(tmp_path: Path) -
     path = tmp_path / "deep.json"
     path.write_text(DEEP)
     one_line_error(twitchcheck("diary", "save-assessment", str(path), tmp_path=tmp_path))
+
+
+def test_read_only_diary_is_named(tmp_path: Path) -> None:
+    """`diary add` on a read-only SQLite file is a one-line error naming the file."""
+    path = tmp_path / "ro.db"
+    assert twitchcheck("diary", "list", tmp_path=tmp_path).returncode == 0  # creates and migrates cli.db
+    (tmp_path / "cli.db").rename(path)
+    env = os.environ | {"TWITCHCHECK_DATABASE_URL": f"sqlite:///file:{path}?mode=ro&uri=true"}
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "twitchcheck"), "diary", "add", "-i", "3"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+        check=False,
+    )
+    line = one_line_error(result)
+    assert str(path) in line and "readonly" in line.replace(" ", "")

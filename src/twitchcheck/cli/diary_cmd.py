@@ -41,9 +41,16 @@ def _diary(as_json: bool, *, write: bool = True) -> Iterator[tuple[Any, Any]]:
     except DiaryError as exc:
         fail(exc.code, exc.message, as_json=as_json, details=exc.details if as_json else None)
     except SQLAlchemyError as exc:
+        from sqlalchemy.engine import make_url
+
+        from twitchcheck.diary.db import describe_url, normalise_url
+
+        url = normalise_url()
+        where = (make_url(url).database or "") if url.startswith("sqlite") else describe_url(url)
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         fail(
             "database_error",
-            f"the diary database could not be used: {exc.__class__.__name__}: {exc}"[:300],
+            f"the diary database {where.removeprefix('file:').split('?')[0]} could not be used: {reason}"[:400],
             as_json=as_json,
         )
 
