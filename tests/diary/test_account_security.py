@@ -262,3 +262,11 @@ def test_account_page_changes_password_and_signs_out_everywhere(app: FastAPI) ->
     assert browser.get("/diary", follow_redirects=False).status_code == 200
     browser.post("/account/logout-all", data={"csrf_token": csrf_of(browser.get("/account").text)})
     assert browser.get("/diary", follow_redirects=False).status_code == 303
+
+
+@pytest.mark.parametrize("length", [72, 73, 100, 256])
+def test_long_passwords_are_judged_not_crashed(length: int) -> None:
+    """Passwords up to the 256-character maximum are judged (zxcvbn itself stops at 72 characters)."""
+    strong = ("violet kettle under moss " * 11)[:length]
+    assert password_problem(strong) is None
+    assert password_problem("a" * length) is not None
