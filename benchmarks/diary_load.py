@@ -169,9 +169,12 @@ def run_one(name: str, url: str, duration: float = DURATION_S) -> dict[str, dict
     }
 
 
+SCRIPT = ROOT / "scripts" / "pg-test-server.sh"
+
+
 def _postgres() -> tuple[str, str] | None:
     """A fresh database on the throwaway test server (scripts/pg-test-server.sh), and the admin URL."""
-    script = ROOT / "scripts" / "pg-test-server.sh"
+    script = SCRIPT
     started = subprocess.run([str(script), "start"], capture_output=True, text=True, timeout=300, check=False)
     if started.returncode != 0:
         print(f"diary load test on PostgreSQL skipped: {started.stderr.strip()[-300:]}", file=sys.stderr)
@@ -190,6 +193,7 @@ def run(duration: float = DURATION_S) -> dict[str, dict[str, float | str]]:
     import tempfile
 
     results: dict[str, dict[str, float | str]] = {}
+    was_running = subprocess.run([str(SCRIPT), "status"], capture_output=True, check=False).returncode == 0
     if (pg := _postgres()) is not None:
         url, admin = pg
         try:
@@ -199,6 +203,8 @@ def run(duration: float = DURATION_S) -> dict[str, dict[str, float | str]]:
 
             with psycopg.connect(admin, autocommit=True) as connection:
                 connection.execute(f'DROP DATABASE IF EXISTS "{url.rsplit("/", 1)[1]}" WITH (FORCE)')
+            if not was_running:  # leave the machine as we found it
+                subprocess.run([str(SCRIPT), "stop"], capture_output=True, check=False)
     with tempfile.TemporaryDirectory() as folder:
         results |= run_one("sqlite", f"sqlite:///{folder}/load.db", duration)
     for name in ("pg", "sqlite"):
