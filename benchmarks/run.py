@@ -191,6 +191,37 @@ def bench_api() -> dict[str, dict[str, float | str]]:
     return api_load.run(full_case())
 
 
+def bench_diary_load() -> dict[str, dict[str, float | str]]:
+    """Diary writes by many people at once on PostgreSQL and SQLite (see benchmarks/diary_load.py)."""
+    sys.path.insert(0, str(Path(__file__).parent))
+    import diary_load
+
+    return diary_load.run()
+
+
+def bench_import() -> dict[str, dict[str, float | str]]:
+    """How long importing ten years of diary holds the write transaction (SQLite file, checked beforehand)."""
+    import tempfile
+
+    from twitchcheck.accounts.service import local_user
+    from twitchcheck.diary import importer, synthetic
+    from twitchcheck.diary.db import Database
+
+    data = synthetic.generate(days=3652, base_rate=5.5, seed=1)
+    body = {"format": "twitchcheck-diary", "episodes": data["episodes"], "days": data["days"]}
+    with tempfile.TemporaryDirectory() as folder:
+        db = Database(f"sqlite:///{folder}/import.db")
+        with db.write() as session:
+            user = local_user(session)
+        prepared = importer.prepare(body, timezone="UTC")
+        began = time.perf_counter()
+        with db.write() as session:
+            importer.store(session, user=user, prepared=prepared)
+        held = time.perf_counter() - began
+        db.dispose()
+    return {"diary_import_10y_write_s": {"value": round(held, 3), "unit": "s"}}
+
+
 def bench_diary() -> dict[str, dict[str, float | str]]:
     """Diary: analysis of ten years (~20,000 episodes) and the doctor report PDF of the same diary.
 
@@ -213,7 +244,8 @@ def bench_diary() -> dict[str, dict[str, float | str]]:
 
 
 def main() -> None:
-    results = bench_core() | bench_interview() | bench_parse() | bench_cli() | bench_api() | bench_diary()
+    results = bench_core() | bench_interview() | bench_parse() | bench_cli() | bench_api() | bench_diary_load()
+    results |= bench_diary() | bench_import()
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     RESULTS.write_text(json.dumps(previous | results, indent=2) + "\n")
     width = max(len(name) for name in results)

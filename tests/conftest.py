@@ -37,3 +37,5 @@ def engine() -> Engine:
 # The diary's database: tests never touch the person's own diary. Every test process gets a
 # throwaway SQLite file unless a test points the app at another database itself.
 os.environ["TWITCHCHECK_DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='twitchcheck-test-')}/diary.db"
+# The suite sends thousands of requests from one test client; the rate limit has its own tests.
+os.environ.setdefault("TWITCHCHECK_RATE_LIMIT", "off")

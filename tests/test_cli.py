@@ -113,7 +113,7 @@ def test_missing_file_and_no_input_are_errors(tmp_path: Path) -> None:
 
 
 def test_jsonl_keeps_order_echoes_ids_and_survives_bad_lines(tmp_path: Path) -> None:
-    """--jsonl prints one line per case in order, with case_id, and an error object for a bad line."""
+    """--jsonl prints one line per case in order, with case_id, an error object for a bad line, and exits 1."""
     lines = [
         json.dumps({"id": "a", "age": 30, "evidence": [{"id": "loc_eyelid", "state": "present"}]}),
         "{broken",
@@ -122,7 +122,7 @@ def test_jsonl_keeps_order_echoes_ids_and_survives_bad_lines(tmp_path: Path) -> 
     ]
     path = write(tmp_path, "in.jsonl", "\n".join(lines) + "\n")
     result = runner.invoke(app, ["assess", "--jsonl", str(path)])
-    assert result.exit_code == 0
+    assert result.exit_code == 1 and "2 of 4 lines failed" in result.stderr
     out = [json.loads(line) for line in result.stdout.splitlines()]
     assert [o.get("case_id") for o in out] == ["a", None, "c", "d"]
     assert "conditions" in out[0] and "conditions" in out[3]

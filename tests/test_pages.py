@@ -327,3 +327,20 @@ def test_colour_contrast_meets_wcag_aa() -> None:
     pairs += [("muted", "soon-bg"), ("primary", "routine-bg")]
     for fg, bg in pairs:
         assert _contrast(colour[fg], colour[bg]) >= 4.5, (fg, bg, round(_contrast(colour[fg], colour[bg]), 2))
+
+
+@pytest.mark.parametrize(
+    "raw", ['{"v":1,"s":["x"]}', '{"v":1,"i":[["weakness",["p"]]]}', '{"v":1,"i":' + "[" * 9000 + "]" * 9000 + "}"]
+)
+def test_corrupt_interview_state_is_a_400_page(client: TestClient, raw: str) -> None:
+    """A tampered ``s`` in /result, /interview and the interview form gives a 400 page, never a 500."""
+    import base64
+    import zlib
+
+    s = base64.urlsafe_b64encode(zlib.compress(raw.encode(), 9)).decode().rstrip("=")
+    for response in (
+        client.get("/result", params={"s": s}, headers={"Accept": "text/html"}),
+        client.get("/interview", params={"s": s}, headers={"Accept": "text/html"}),
+        client.post("/interview", data={"s": s, "question": "weakness", "answer": "yes"}),
+    ):
+        assert response.status_code == 400 and "damaged" in response.text

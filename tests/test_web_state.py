@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import base64
+import contextlib
 import zlib
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from twitchcheck.engine.evidence import EvidenceItem
 from twitchcheck.web.state import InterviewState, StateError, decode, encode
@@ -75,3 +78,43 @@ def test_bad_values_are_refused() -> None:
     ):
         with pytest.raises(StateError):
             decode(base64.urlsafe_b64encode(zlib.compress(payload)).decode())
+
+
+def _packed(raw: str) -> str:
+    return base64.urlsafe_b64encode(zlib.compress(raw.encode(), 9)).decode().rstrip("=")
+
+
+CORRUPT = [
+    '{"v":1,"s":["x"]}',
+    '{"v":1,"i":[["weakness",["p"]]]}',
+    '{"v":1,"i":[["weakness","p",null,["q"]]]}',
+    '{"v":1,"i":' + "[" * 20_000 + "]" * 20_000 + "}",
+    '{"v":1,"i":[["duration_days","p",' + "9" * 400 + "]]}",
+    '{"v":1,"i":[["duration_days","p",1e400]]}',
+    '{"v":1,"i":[[' + '"x"' * 0 + "1,2]]}",
+    '{"v":1,"q":[[["weakness","p"]],{"a":1}]}',
+]
+
+
+@pytest.mark.parametrize("raw", CORRUPT)
+def test_corrupt_states_are_refused(raw: str) -> None:
+    """Unhashable codes, deep nesting, huge numbers and wrong shapes are a StateError, never another exception."""
+    with pytest.raises(StateError):
+        decode(_packed(raw))
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.sampled_from(["v", "a", "s", "i", "q", "m"]), inner),
+    max_leaves=20,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.sampled_from(["a", "s", "i", "q", "m"]), json_values))
+def test_any_payload_decodes_or_is_refused(payload: dict[str, object]) -> None:
+    """Whatever JSON the state holds, decoding gives a state or a StateError."""
+    import json
+
+    with contextlib.suppress(StateError):
+        decode(_packed(json.dumps({"v": 1, **payload})))

@@ -137,8 +137,14 @@ def test_acknowledged_writes_survive_sigkill(db_url: str, tmp_path: Path) -> Non
     with server(url, log) as (_, port):
         status, token_body = request(port, "POST", "/api/v1/auth/login", {"email": email, "password": password})
         assert status == 200
-        status, stored = request(port, "GET", "/api/v1/diary/episodes", token=token_body["access_token"])
-    assert status == 200
+        stored: list[dict[str, Any]] = []
+        while True:  # the list is paged: read it all
+            path = f"/api/v1/diary/episodes?limit=1000&offset={len(stored)}"
+            status, page = request(port, "GET", path, token=token_body["access_token"])
+            assert status == 200
+            stored += page
+            if len(page) < 1000:
+                break
     by_id = {e["id"]: e for e in stored}
     missing = [(i, marker) for i, marker in acknowledged if by_id.get(i, {}).get("notes") != marker]
     assert missing == [], f"{len(missing)} acknowledged writes were lost"

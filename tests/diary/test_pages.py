@@ -27,7 +27,8 @@ def sign_up(client: TestClient) -> str:
     token = csrf_of(client.get("/register").text)
     form = {"email": email, "password": PASSWORD, "confirm": PASSWORD, "timezone": "Europe/Berlin", "csrf_token": token}
     response = client.post("/register", data=form)
-    assert response.status_code == 200 and response.url.path == "/diary", response.text[:500]
+    assert response.status_code == 201 and "recovery codes" in response.text, response.text[:500]
+    assert client.get("/diary", follow_redirects=False).status_code == 200
     return email
 
 

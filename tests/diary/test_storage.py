@@ -79,7 +79,9 @@ def test_sqlite_runs_in_wal_mode(tmp_path: Path) -> None:
 def test_concurrent_writers_all_land(db: Database) -> None:
     """Eight threads adding episodes and replacing the same day at once: every write is stored, none fails."""
     with db.write() as session:
-        user = accounts.register(session, email=f"threads-{id(session)}@example.org", password="long password")
+        user = accounts.register(
+            session, email=f"threads-{id(session)}@example.org", password="threads of a long password"
+        ).user
     errors: list[BaseException] = []
 
     def writer(n: int) -> None:

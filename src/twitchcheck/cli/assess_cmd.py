@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from twitchcheck.cli.errors import error_object, fail
-from twitchcheck.cli.jsonl import BadLine, read_case_line
+from twitchcheck.cli.jsonl import BadLine, finish, read_case_line, read_lines
 from twitchcheck.cli.render import render_assessment
 from twitchcheck.engine import EvidenceError
 from twitchcheck.service import assess_raw, assess_text, text_support_error
@@ -23,13 +23,19 @@ def _read_json(path: Path, as_json: bool) -> Any:
         return json.loads(path.read_text(encoding="utf-8"))
     except OSError as exc:
         fail("file_not_readable", f"cannot read {path}: {exc.strerror}", as_json=as_json)
+    except UnicodeDecodeError:
+        fail("invalid_text", f"{path} is not UTF-8 text", as_json=as_json)
     except json.JSONDecodeError as exc:
         fail("invalid_json", f"{path} is not valid JSON: {exc.msg} at line {exc.lineno}", as_json=as_json)
+    except RecursionError:
+        fail("invalid_json", f"{path} is not an evidence file: its JSON is nested too deeply", as_json=as_json)
 
 
-def _assess_line(line: str, number: int) -> dict[str, Any]:
+def _assess_line(line: str | BadLine, number: int) -> dict[str, Any]:
     """Assess one JSON line; a bad line becomes an error object and the batch goes on."""
     try:
+        if isinstance(line, BadLine):
+            raise line
         raw = read_case_line(line, number)
     except BadLine as bad:
         return bad.output
@@ -60,13 +66,16 @@ def assess(
         fail("usage", "give exactly one of --evidence, --jsonl or --text", as_json=as_json)
     if jsonl is not None:
         try:
-            handle = jsonl.open(encoding="utf-8")
+            handle = jsonl.open("rb")
         except OSError as exc:
             fail("file_not_readable", f"cannot read {jsonl}: {exc.strerror}", as_json=True)
+        lines = failed = 0
         with handle:
-            for number, line in enumerate(handle, start=1):
-                if line.strip():
-                    sys.stdout.write(json.dumps(_assess_line(line, number)) + "\n")
+            for number, line in read_lines(handle):
+                out = _assess_line(line, number)
+                lines, failed = lines + 1, failed + ("error" in out)
+                sys.stdout.write(json.dumps(out) + "\n")
+        finish(lines, failed)
         return
     try:
         if text is not None:

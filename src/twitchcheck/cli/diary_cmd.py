@@ -22,6 +22,7 @@ from twitchcheck.cli.errors import fail
 
 app = typer.Typer(help="Your twitch diary on this computer: log, list, analyse, report, export.", no_args_is_help=True)
 JsonFlag = Annotated[bool, typer.Option("--json", help="print JSON")]
+MAX_IMPORT_BYTES = 32 * 1024 * 1024  # as the web app's import limit; ten years of diary as CSV is about 3 MB
 
 
 @contextmanager
@@ -40,9 +41,16 @@ def _diary(as_json: bool, *, write: bool = True) -> Iterator[tuple[Any, Any]]:
     except DiaryError as exc:
         fail(exc.code, exc.message, as_json=as_json, details=exc.details if as_json else None)
     except SQLAlchemyError as exc:
+        from sqlalchemy.engine import make_url
+
+        from twitchcheck.diary.db import describe_url, normalise_url
+
+        url = normalise_url()
+        where = (make_url(url).database or "") if url.startswith("sqlite") else describe_url(url)
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         fail(
             "database_error",
-            f"the diary database could not be used: {exc.__class__.__name__}: {exc}"[:300],
+            f"the diary database {where.removeprefix('file:').split('?')[0]} could not be used: {reason}"[:400],
             as_json=as_json,
         )
 
@@ -166,8 +174,10 @@ def save_assessment(
 
     try:
         data = json.loads(sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError) as exc:
-        fail("invalid_file", f"could not read an assessment from {file}: {exc}", as_json=as_json)
+    except (OSError, ValueError) as exc:  # ValueError: not UTF-8 or not JSON
+        fail("invalid_file", f"could not read an assessment from {file}: {exc}"[:300], as_json=as_json)
+    except RecursionError:
+        fail("invalid_file", f"could not read an assessment from {file}: nested too deeply", as_json=as_json)
     with _diary(as_json) as (session, user):
         out = svc.assessment_dict(svc.save_assessment(session, user_id=user.id, data=data), full=False)
     _echo(out, as_json, f"saved assessment {out['id']} ({out['triage_level']})")
@@ -309,12 +319,20 @@ def export(
 def import_file(file: Annotated[Path, typer.Argument(help="a JSON or CSV export")], as_json: JsonFlag = False) -> None:
     """Import an export: every row is checked first, then all are stored (known ids are updated)."""
     from twitchcheck.diary import export as export_mod
+    from twitchcheck.diary import importer
 
     try:
-        body = file.read_bytes()
+        with file.open("rb") as handle:
+            body = handle.read(MAX_IMPORT_BYTES + 1)  # never more than the cap, even from /dev/zero
     except OSError as exc:
-        fail("invalid_file", f"could not read {file}: {exc}", as_json=as_json)
+        fail("invalid_file", f"could not read {file}: {exc.strerror or exc}", as_json=as_json)
+    if len(body) > MAX_IMPORT_BYTES:
+        fail(
+            "too_large",
+            f"{file} is larger than {MAX_IMPORT_BYTES // (1024 * 1024)} MB; no diary export is",
+            as_json=as_json,
+        )
     with _diary(as_json) as (session, user):
-        counts = export_mod.import_data(session, user=user, data=export_mod.parse_upload(body))
+        counts = importer.import_data(session, user=user, data=export_mod.parse_upload(body))
     summary = "; ".join(f"{k} {v['added']} added, {v['updated']} updated" for k, v in counts.items())
     _echo({"imported": counts}, as_json, f"imported: {summary}")

@@ -17,7 +17,7 @@ from typing import Annotated, Any
 import typer
 
 from twitchcheck.cli.errors import error_object, fail
-from twitchcheck.cli.jsonl import BadLine, read_case_line
+from twitchcheck.cli.jsonl import BadLine, read_case_line, read_lines
 from twitchcheck.engine import EvidenceError
 from twitchcheck.engine.evidence import Case, EvidenceItem, parse_case
 from twitchcheck.engine.model import Model
@@ -56,9 +56,11 @@ def read_text_case(
     return truth.evidence, initial
 
 
-def simulate_line(model: Model, line: str, number: int, parser: Parser | None) -> dict[str, Any]:
+def simulate_line(model: Model, line: str | BadLine, number: int, parser: Parser | None) -> dict[str, Any]:
     """Simulate one JSON line; a bad line becomes an error object and the batch goes on."""
     try:
+        if isinstance(line, BadLine):
+            raise line
         raw = read_case_line(line, number)
     except BadLine as bad:
         return bad.output
@@ -88,7 +90,7 @@ def simulate(
 ) -> None:
     """Play each line's text as a patient in the adaptive interview and print what it asked."""
     try:
-        handle = jsonl.open(encoding="utf-8")
+        handle = jsonl.open("rb")
     except OSError as exc:
         fail("file_not_readable", f"cannot read {jsonl}: {exc.strerror}", as_json=True)
     model = default_engine().model
@@ -96,6 +98,5 @@ def simulate(
     if parser is None:
         sys.stderr.write(f"twitchcheck: {TEXT_UNAVAILABLE}; every line gets an error object\n")
     with handle:
-        for number, line in enumerate(handle, start=1):
-            if line.strip():
-                sys.stdout.write(json.dumps(simulate_line(model, line, number, parser)) + "\n")
+        for number, line in read_lines(handle):
+            sys.stdout.write(json.dumps(simulate_line(model, line, number, parser)) + "\n")

@@ -8,6 +8,10 @@
 - Changes: episodes per day in the four weeks before and after a change (a medicine started or
   stopped, a supplement started, caffeine cut, or a date the person names), with a rate ratio and CI.
 
+Thin or uneven data gets ``"status": "not_enough_data"`` and a message saying why, never an
+estimate that the data cannot support (see ``stats``): a comparison needs episodes on both sides,
+and the trend needs a few weeks with episodes on several days.
+
 These are associations in one person's diary, not proof of cause; the report says so.
 """
 
@@ -22,12 +26,14 @@ import pandas as pd
 
 from twitchcheck.diary import vocab
 from twitchcheck.diary.frames import DiaryFrames
-from twitchcheck.diary.stats import poisson_trend, rate_ratio
+from twitchcheck.diary.stats import MIN_TREND_ACTIVE_DAYS, MIN_TREND_DAYS, MIN_TREND_EPISODES, poisson_trend, rate_ratio
 
 MIN_DAYS = 3  # days with and days without a factor before comparing
 MIN_CHANGE_DAYS = 7  # days before and after a change before comparing
 CHANGE_WINDOW = 28  # days compared on each side of a change
 NEW_PLACE_AFTER = 14  # a body part first seen this many days after onset counts as spreading
+MIN_EPISODES_EACH_SIDE = 1  # a ratio against zero episodes is not an estimate
+MIN_EPISODES_COMPARED = 5  # episodes on both sides together before comparing
 
 
 @dataclass(frozen=True)
@@ -58,6 +64,11 @@ def _r(value: float | None, digits: int = 2) -> float | None:
     return None if value is None or not np.isfinite(value) else round(float(value), digits)
 
 
+def significant(value: float, digits: int = 3) -> float:
+    """A ratio rounded to significant digits (0.0042 stays 0.0042; 191.68 becomes 192.0)."""
+    return float(f"{float(value):.{digits}g}")
+
+
 def daily_counts(frames: DiaryFrames) -> pd.Series:
     """Episodes on every day from the first to the last diary entry (0 on days without)."""
     dates = [frames.episodes["date"]] if not frames.episodes.empty else []
@@ -82,13 +93,26 @@ def _compare(
             f"needs at least {minimum} days {a} and {minimum} {b} ({need_with} more {a}, {need_without} more {b})"
         )
         return out
+    total_with, total_without = float(with_.sum()), float(without.sum())
+    if min(total_with, total_without) < MIN_EPISODES_EACH_SIDE or total_with + total_without < MIN_EPISODES_COMPARED:
+        a, b = words
+        out["status"] = "not_enough_data"
+        out["message"] = (
+            f"too few episodes to compare ({total_with:.0f} on days {a}, {total_without:.0f} on days {b}; "
+            f"needs some on both and {MIN_EPISODES_COMPARED} in all)"
+        )
+        return out
     rr = rate_ratio(with_, without)
+    if not rr.sane:
+        out["status"] = "not_enough_data"
+        out["message"] = "the episodes are too few or too uneven for a reliable comparison"
+        return out
     out |= {
         "status": "ok",
         "mean_with": _r(rr.mean_a),
         "mean_without": _r(rr.mean_b),
-        "rate_ratio": _r(rr.ratio),
-        "ci95": [_r(rr.low), _r(rr.high)],
+        "rate_ratio": significant(rr.ratio),
+        "ci95": [significant(rr.low), significant(rr.high)],
         "p_value": _r(rr.p_value, 4),
         "clear": rr.clear,
     }
@@ -268,6 +292,23 @@ def _summary(episodes: pd.DataFrame, counts: pd.Series) -> dict[str, Any]:
     }
 
 
+def _trend_row(trend: Any) -> dict[str, Any]:
+    """The trend as JSON, or why there is none."""
+    if trend is None:
+        message = (
+            f"not enough data for a trend: needs at least {MIN_TREND_DAYS} days, {MIN_TREND_EPISODES} episodes "
+            f"on {MIN_TREND_ACTIVE_DAYS} or more different days, spread enough to fit"
+        )
+        return {"status": "not_enough_data", "message": message}
+    return {
+        "status": "ok",
+        "rate_ratio_per_30_days": significant(trend.ratio),
+        "ci95": [significant(trend.low), significant(trend.high)],
+        "p_value": _r(trend.p_value, 4),
+        "direction": trend.direction,
+    }
+
+
 def analyse(
     frames: DiaryFrames, *, changes: list[tuple[date, str]] | None = None, today: date | None = None
 ) -> dict[str, Any]:
@@ -288,14 +329,7 @@ def analyse(
     result |= {
         "status": "ok",
         "summary": _summary(episodes, counts),
-        "trend": None
-        if trend is None
-        else {
-            "rate_ratio_per_30_days": _r(trend.ratio, 3),
-            "ci95": [_r(trend.low, 3), _r(trend.high, 3)],
-            "p_value": _r(trend.p_value, 4),
-            "direction": trend.direction,
-        },
+        "trend": _trend_row(trend),
         "weekly": [
             {"week": str(week.date()), "episodes": int(n), "mean_intensity": _r(mean, 1)}
             for week, n, mean in zip(weekly.size().index, weekly.size(), weekly.mean(), strict=True)

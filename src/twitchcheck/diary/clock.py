@@ -25,12 +25,20 @@ def local_today(timezone: str | None) -> date:
     return datetime.now(zone(timezone)).date()
 
 
-def to_storage(moment: datetime, timezone: str | None) -> tuple[datetime, int]:
-    """Naive UTC and the UTC offset in minutes (a time without an offset is read in the person's zone)."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=zone(timezone))
-    offset = moment.utcoffset() or timedelta(0)
-    return moment.astimezone(UTC).replace(tzinfo=None), int(offset.total_seconds() // 60)
+def to_storage(moment: datetime, timezone: str | None, field: str = "time") -> tuple[datetime, int]:
+    """Naive UTC and the UTC offset in minutes (a time without an offset is read in the person's zone).
+
+    A time at the very edge of the calendar whose offset moves it past year 1 or 9999
+    (``9999-12-31T23:59:59-14:00``) is a 422 naming ``field``.
+    """
+    try:
+        if moment.tzinfo is None:
+            moment = moment.replace(tzinfo=zone(timezone))
+        offset = moment.utcoffset() or timedelta(0)
+        utc = moment.astimezone(UTC).replace(tzinfo=None)
+    except (OverflowError, ValueError):
+        raise invalid(field, "is outside the calendar once its UTC offset is applied", "date_out_of_range") from None
+    return utc, int(offset.total_seconds() // 60)
 
 
 def from_storage(utc: datetime, offset_min: int) -> datetime:

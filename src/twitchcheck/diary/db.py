@@ -74,7 +74,7 @@ def make_engine(url: str) -> Engine:
     sa_url = make_url(url)
     if sa_url.get_backend_name() == "sqlite":
         database = sa_url.database or ""
-        if database and database != ":memory:":
+        if database and database != ":memory:" and not database.startswith("file:"):
             Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
         _sqlite_setup(engine)
@@ -120,6 +120,33 @@ class Database:
         """A session whose changes are committed together at the end, or not at all."""
         with self._write.begin() as session:
             yield session
+
+    def where(self) -> str:
+        """The database for messages: the SQLite file's path, or the URL without its password."""
+        url = make_url(self.url)
+        if self.is_sqlite and url.database:
+            return url.database.removeprefix("file:").split("?")[0]
+        return describe_url(self.url)
+
+    def write_problem(self) -> str | None:
+        """Why the database cannot take a write right now (read-only, disk full, gone), or None if it can.
+
+        It updates the one row of ``readiness_checks`` and commits, so the check is a real write.
+        """
+        from sqlalchemy import update
+        from sqlalchemy.exc import SQLAlchemyError
+
+        from twitchcheck.diary.models import ReadinessCheck, utcnow
+
+        try:
+            with self.write() as session:
+                done = session.execute(update(ReadinessCheck).where(ReadinessCheck.id == 1).values(checked_at=utcnow()))
+                if getattr(done, "rowcount", 1) != 1:
+                    return "the readiness row is missing (run the migrations)"
+        except SQLAlchemyError as exc:
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            return reason[:200]
+        return None
 
     def dispose(self) -> None:
         """Close every pooled connection."""

@@ -8,6 +8,7 @@ dates in the future) are made in ``service``.
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
@@ -21,6 +22,8 @@ MAX_NOTES = 2000
 MAX_NAME = 200
 MAX_SUPPLEMENTS = 30
 LEVELS = ("self_care", "routine", "soon", "urgent", "emergency")
+MAX_ASSESSMENT_DEPTH = 32  # an assessment nests about 5 levels; JSON encoders stop at a few hundred
+UID_PATTERN = re.compile(r"[0-9a-f]{32}")  # a record identity, as export writes it
 
 
 def _iso_text(value: Any) -> Any:
@@ -178,6 +181,19 @@ class SymptomIn(Strict):
     uid: Annotated[str | None, Field(pattern=r"^[0-9a-f]{32}$")] = None
 
 
+def nesting_depth(value: Any) -> int:
+    """How deeply lists and objects nest in a JSON value (without recursion, so any depth is safe)."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict):
+            item = list(item.values())
+        if isinstance(item, list):
+            deepest = max(deepest, depth)
+            stack.extend((child, depth + 1) for child in item if isinstance(child, dict | list))
+    return deepest
+
+
 def check_assessment(data: Any) -> dict[str, Any]:
     """An assessment as the engine returns it (the contract's shape); refuse anything else."""
     if not isinstance(data, dict):
@@ -189,6 +205,8 @@ def check_assessment(data: Any) -> dict[str, Any]:
     for key in ("conditions", "movement", "evidence"):
         if not isinstance(data.get(key), list):
             problems.append({"field": key, "problem": "must be a list"})
+    if nesting_depth(data) > MAX_ASSESSMENT_DEPTH:
+        problems.append({"field": "", "problem": f"is nested more than {MAX_ASSESSMENT_DEPTH} levels deep"})
     if problems:
         raise DiaryError(422, "invalid_assessment", "this is not an assessment from twitchcheck", problems)
     return data

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any, TypeVar
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import Select, delete, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -65,7 +65,7 @@ def _uid_taken(session: Session, model: type[m.Base], user_id: int, uid: str | N
 
 def add_episode(session: Session, *, user: m.User, data: EpisodeIn) -> m.Episode:
     """Store a new episode."""
-    utc, offset = to_storage(data.occurred_at, user.timezone)
+    utc, offset = to_storage(data.occurred_at, user.timezone, "occurred_at")
     check_moment("occurred_at", utc)
     _uid_taken(session, m.Episode, user.id, data.uid)
     fields = data.model_dump(exclude={"occurred_at", "uid"})
@@ -75,6 +75,19 @@ def add_episode(session: Session, *, user: m.User, data: EpisodeIn) -> m.Episode
     session.add(episode)
     session.flush()
     return episode
+
+
+def _episode_query(
+    user_id: int, start: datetime | None, end: datetime | None, body_part: str | None
+) -> Select[m.Episode]:
+    query = select(m.Episode).where(m.Episode.user_id == user_id)
+    if start is not None:
+        query = query.where(m.Episode.occurred_at >= to_storage(start, "UTC", "from")[0])
+    if end is not None:
+        query = query.where(m.Episode.occurred_at < to_storage(end, "UTC", "to")[0])
+    if body_part is not None:
+        query = query.where(m.Episode.body_part == body_part)
+    return query
 
 
 def list_episodes(
@@ -89,13 +102,7 @@ def list_episodes(
     newest_first: bool = False,
 ) -> list[m.Episode]:
     """The person's episodes in time order, optionally within [start, end) or for one body part."""
-    query = select(m.Episode).where(m.Episode.user_id == user_id)
-    if start is not None:
-        query = query.where(m.Episode.occurred_at >= to_storage(start, "UTC")[0])
-    if end is not None:
-        query = query.where(m.Episode.occurred_at < to_storage(end, "UTC")[0])
-    if body_part is not None:
-        query = query.where(m.Episode.body_part == body_part)
+    query = _episode_query(user_id, start, end, body_part)
     order = (
         (m.Episode.occurred_at.desc(), m.Episode.id.desc()) if newest_first else (m.Episode.occurred_at, m.Episode.id)
     )
@@ -105,9 +112,17 @@ def list_episodes(
     return list(session.scalars(query))
 
 
-def count_episodes(session: Session, *, user_id: int) -> int:
-    """How many episodes the person has logged."""
-    return int(session.scalar(select(func.count()).where(m.Episode.user_id == user_id)) or 0)
+def count_episodes(
+    session: Session,
+    *,
+    user_id: int,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    body_part: str | None = None,
+) -> int:
+    """How many episodes the person has logged (within the same filters as ``list_episodes``)."""
+    query = _episode_query(user_id, start, end, body_part).with_only_columns(func.count()).order_by(None)
+    return int(session.scalar(query) or 0)
 
 
 def get_episode(session: Session, *, user_id: int, episode_id: int) -> m.Episode:
@@ -120,7 +135,7 @@ def update_episode(session: Session, *, user: m.User, episode_id: int, patch: Ep
     episode = get_episode(session, user_id=user.id, episode_id=episode_id)
     changes = patch.model_dump(exclude_unset=True)
     if "occurred_at" in changes:
-        utc, offset = to_storage(changes.pop("occurred_at"), user.timezone)
+        utc, offset = to_storage(changes.pop("occurred_at"), user.timezone, "occurred_at")
         check_moment("occurred_at", utc)
         episode.occurred_at, episode.utc_offset_min = utc, offset
     for key, value in changes.items():
@@ -338,7 +353,7 @@ def save_assessment(
 ) -> m.SavedAssessment:
     """Keep an assessment (the contract's JSON) in the diary."""
     body = check_assessment(data)
-    when = to_storage(saved_at, "UTC")[0] if saved_at else m.utcnow()
+    when = to_storage(saved_at, "UTC", "saved_at")[0] if saved_at else m.utcnow()
     check_moment("saved_at", when)
     _uid_taken(session, m.SavedAssessment, user_id, uid)
     row = m.SavedAssessment(user_id=user_id, saved_at=when, triage_level=body["triage"]["level"], data=body)

@@ -1,8 +1,12 @@
-"""Signing in: the JSON API's bearer tokens and the pages' session cookie, and the account routes.
+"""Signing in: the JSON API's bearer tokens and the pages' session cookie, and the account API.
 
-API: ``POST /api/v1/auth/register`` (201), ``POST /api/v1/auth/login`` (``{"access_token"}``),
-``POST /api/v1/auth/logout``, ``GET|PATCH /api/v1/auth/me``, ``DELETE /api/v1/auth/account``
-(deletes the person and everything they stored). Pages: /register, /login, /logout, /account.
+API: ``POST /api/v1/auth/register`` (201, with ten one-time ``recovery_codes``), ``POST
+/api/v1/auth/login`` (``{"access_token"}``), ``POST /api/v1/auth/logout``, ``POST
+/api/v1/auth/logout-all`` (every session and token), ``POST /api/v1/auth/password`` (change it),
+``POST /api/v1/auth/recover`` (a new password with a recovery code), ``POST
+/api/v1/auth/recovery-codes`` (ten new codes), ``GET|PATCH /api/v1/auth/me`` and ``DELETE
+/api/v1/auth/account`` with ``{"password"}`` (deletes the person and everything they stored).
+The pages are in ``web.account_pages``.
 """
 
 from __future__ import annotations
@@ -11,9 +15,10 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
+from twitchcheck.accounts import recovery
 from twitchcheck.accounts import service as accounts
 from twitchcheck.diary import models as m
 from twitchcheck.diary.db import Database, get_database
@@ -29,7 +34,8 @@ AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
         (401, "Not signed in, or the token is not valid"),
         (404, "Not found (or not yours)"),
         (405, "Method not allowed"),
-        (409, "Conflict (email taken, entry already stored)"),
+        (403, "Refused (wrong password for a grave change, or a form from another site)"),
+        (409, "Conflict (cannot register with these details, entry already stored)"),
         (413, "Body too large"),
         (422, "The request is not valid"),
         (429, "Too many failed sign-ins"),
@@ -90,12 +96,15 @@ class Visitor:
 
 
 def visitor(request: Request, db: Db) -> Visitor:
-    """The signed-in person from the session cookie, if any."""
+    """The signed-in person from the session cookie, if any (a session idle too long has ended)."""
     cookie = request.cookies.get(security.SESSION_COOKIE)
     if cookie:
         with db.read() as session:
             found = accounts.session_for_cookie(session, cookie=cookie)
         if found is not None:
+            if accounts.needs_touch(found[1]):
+                with db.write() as session:
+                    accounts.touch_session(session, session_id=found[1].id)
             return Visitor(found[0], found[1].csrf_token)
     return Visitor(None, security.anonymous_csrf(request))
 
@@ -142,6 +151,45 @@ class AccountOut(BaseModel):
     created_at: str
 
 
+class RegisteredOut(AccountOut):
+    """A new account with its ten one-time recovery codes (shown only now: keep them safe)."""
+
+    recovery_codes: list[str]
+
+
+Password = Annotated[str, Field(max_length=accounts.MAX_PASSWORD)]
+
+
+class PasswordIn(BaseModel):
+    """The account's password, to confirm a grave change."""
+
+    model_config = ConfigDict(extra="forbid")
+    password: Password
+
+
+class PasswordChangeIn(BaseModel):
+    """The current password and the new one."""
+
+    model_config = ConfigDict(extra="forbid")
+    current_password: Password
+    new_password: Password
+
+
+class RecoverIn(BaseModel):
+    """An email, one of its recovery codes and a new password."""
+
+    model_config = ConfigDict(extra="forbid")
+    email: Annotated[str, Field(max_length=320)]
+    recovery_code: Annotated[str, Field(max_length=64, examples=["7K3M-9QXD-2HPW-R4TB"])]
+    new_password: Password
+
+
+class CodesOut(BaseModel):
+    """Ten new one-time recovery codes (the old ones no longer work)."""
+
+    recovery_codes: list[str]
+
+
 class TokenOut(BaseModel):
     """A bearer token for the JSON API."""
 
@@ -167,12 +215,16 @@ def account_dict(user: m.User) -> dict[str, Any]:
     }
 
 
-@auth_api.post("/register", status_code=201, response_model=AccountOut)
+@auth_api.post("/register", status_code=201, response_model=RegisteredOut)
 def register(body: RegisterIn, db: Db) -> JSONResponse:
-    """Create an account (201). 409 when the email is taken, 422 for a bad email or short password."""
+    """Create an account (201) with ten one-time recovery codes, shown only now.
+
+    422 for a bad email or a weak password (under 12 characters, common or breached); 409, in
+    words that confirm nothing, when an account cannot be made with these details.
+    """
     with db.write() as session:
-        user = accounts.register(session, email=body.email, password=body.password, timezone=body.timezone)
-        out = account_dict(user)
+        made = accounts.register(session, email=body.email, password=body.password, timezone=body.timezone)
+        out = account_dict(made.user) | {"recovery_codes": made.recovery_codes}
     return JSONResponse(out, status_code=201)
 
 
@@ -219,17 +271,69 @@ def update_me(body: SettingsIn, user: ApiUser, db: Db) -> JSONResponse:
     return JSONResponse(out)
 
 
+def confirm(db: Database, request: Request, user: m.User, password: str) -> None:
+    """Raise 403 (or 429) unless ``password`` is the person's (failures count as failed sign-ins)."""
+    with db.write() as session:
+        error = accounts.confirm_password(
+            session, user=user, password=password, client=security.client_address(request)
+        )
+    if error is not None:
+        raise error
+
+
+@auth_api.post("/logout-all", status_code=204)
+def logout_all(user: ApiUser, db: Db) -> Response:
+    """Sign out everywhere: every browser session and every token of this account, this one included."""
+    with db.write() as session:
+        accounts.sign_out_everywhere(session, user_id=user.id)
+    return Response(status_code=204)
+
+
+@auth_api.post("/password", status_code=204)
+def change_password(body: PasswordChangeIn, request: Request, user: ApiUser, db: Db) -> Response:
+    """Change the password (403 if the current one is wrong); every other session and token is signed out."""
+    confirm(db, request, user, body.current_password)
+    with db.write() as session:
+        accounts.set_password(session, user=user, new_password=body.new_password, keep_token=_bearer(request))
+    return Response(status_code=204)
+
+
+@auth_api.post("/recover", status_code=204)
+def recover(body: RecoverIn, request: Request, db: Db) -> Response:
+    """Set a new password with a one-time recovery code (401 if wrong; throttled like sign-in); signs out all."""
+    with db.write() as session:
+        error = accounts.recover(
+            session,
+            email=body.email,
+            code=body.recovery_code,
+            new_password=body.new_password,
+            client=security.client_address(request),
+        )
+    if error is not None:
+        raise error
+    return Response(status_code=204)
+
+
+@auth_api.post("/recovery-codes", response_model=CodesOut)
+def new_recovery_codes(body: PasswordIn, request: Request, user: ApiUser, db: Db) -> JSONResponse:
+    """Ten new one-time recovery codes (the password confirms it; the old codes stop working)."""
+    confirm(db, request, user, body.password)
+    with db.write() as session:
+        codes = recovery.new_codes(session, user_id=user.id)
+    return JSONResponse({"recovery_codes": codes})
+
+
 @auth_api.delete("/account", status_code=204)
-def delete_account(user: ApiUser, db: Db) -> Response:
-    """Delete the account and everything in it (diary, tokens, sessions). This cannot be undone."""
+def delete_account(body: PasswordIn, request: Request, user: ApiUser, db: Db) -> Response:
+    """Delete the account and everything in it (diary, tokens, sessions), with ``{"password"}``. No undo."""
+    confirm(db, request, user, body.password)
     with db.write() as session:
         accounts.delete_account(session, user_id=user.id)
     return Response(status_code=204)
 
 
-# --- Pages ----------------------------------------------------------------------------------------
+# --- What the pages share ---------------------------------------------------------------------------
 
-auth_pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 Who = Annotated[Visitor, Depends(visitor)]
 SignedIn = Annotated[Member, Depends(page_user)]
 FormText = Annotated[str, Form(max_length=400)]
@@ -244,126 +348,17 @@ def form_user(request: Request, who: SignedIn, csrf_token: FormText = "") -> Mem
 SignedInForm = Annotated[Member, Depends(form_user)]
 
 
+def form_visitor(request: Request, who: Who, csrf_token: FormText = "") -> Visitor:
+    """Anyone submitting a form (sign-in, register, recover), once its CSRF token has been checked."""
+    security.check_csrf(request, csrf_token, who.csrf)
+    return who
+
+
+VisitorForm = Annotated[Visitor, Depends(form_visitor)]
+
+
 def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
     """Render a diary template (with the visitor's CSRF cookie when new)."""
     response = request.app.state.templates.TemplateResponse(request, name, context, status_code=status)
     security.remember_anonymous_csrf(request, response)
-    return response
-
-
-def _signed_in(request: Request, db: Database, user_id: int, target: str) -> Response:
-    with db.write() as session:
-        cookie, _ = accounts.start_session(session, user_id=user_id)
-    response = RedirectResponse(security.safe_next(target), status_code=303)
-    security.set_session_cookie(response, request, cookie)
-    return response
-
-
-@auth_pages.get("/login")
-def login_page(request: Request, who: Who, next: str | None = None) -> Response:
-    """The sign-in form."""
-    if who.user is not None:
-        return RedirectResponse(security.safe_next(next), status_code=303)
-    return render(request, "diary/login.html", {"csrf": who.csrf, "next": security.safe_next(next), "form": {}})
-
-
-@auth_pages.post("/login")
-def login_submit(
-    request: Request,
-    *,
-    db: Db,
-    who: Who,
-    email: FormText = "",
-    password: FormText = "",
-    next: FormText = "/diary",
-) -> Response:
-    """Check the details, start a session, go on."""
-    try:
-        user = _login(db, email, password, security.client_address(request))
-    except DiaryError as exc:
-        ctx = {"csrf": who.csrf, "next": security.safe_next(next), "form": {"email": email}, "error": exc.message}
-        return render(request, "diary/login.html", ctx, status=exc.status)
-    return _signed_in(request, db, user.id, next)
-
-
-@auth_pages.get("/register")
-def register_page(request: Request, who: Who) -> Response:
-    """The form to create an account."""
-    if who.user is not None:
-        return RedirectResponse("/diary", status_code=303)
-    return render(request, "diary/register.html", {"csrf": who.csrf, "form": {}})
-
-
-@auth_pages.post("/register")
-def register_submit(
-    request: Request,
-    *,
-    db: Db,
-    who: Who,
-    email: FormText = "",
-    password: FormText = "",
-    confirm: FormText = "",
-    timezone: FormText = "UTC",
-) -> Response:
-    """Create the account and sign in."""
-    try:
-        if password != confirm:
-            raise DiaryError(422, "passwords_differ", "The two passwords are not the same.")
-        with db.write() as session:
-            zone = timezone if _zone_ok(timezone) else "UTC"  # set by the page's script; UTC without it
-            user = accounts.register(session, email=email, password=password, timezone=zone)
-            user_id = user.id
-    except DiaryError as exc:
-        ctx = {"csrf": who.csrf, "form": {"email": email}, "error": exc.message}
-        return render(request, "diary/register.html", ctx, status=exc.status)
-    return _signed_in(request, db, user_id, "/diary?welcome=1")
-
-
-def _zone_ok(name: str) -> bool:
-    try:
-        accounts.check_timezone(name)
-    except DiaryError:
-        return False
-    return True
-
-
-@auth_pages.post("/logout")
-def logout_submit(request: Request, db: Db, who: SignedInForm) -> Response:
-    """Sign out of this browser."""
-    with db.write() as session:
-        accounts.end_session(session, cookie=request.cookies.get(security.SESSION_COOKIE, ""))
-    response = RedirectResponse("/", status_code=303)
-    security.clear_session_cookie(response, request)
-    return response
-
-
-@auth_pages.get("/account")
-def account_page(request: Request, who: SignedIn) -> Response:
-    """Settings, export, and deleting the account."""
-    return render(request, "diary/account.html", {"csrf": who.csrf, "user": who.user, "nav": "diary"})
-
-
-@auth_pages.post("/account/timezone")
-def account_timezone(request: Request, db: Db, who: SignedInForm, timezone: FormText = "") -> Response:
-    """Change the time zone."""
-    with db.write() as session:
-        accounts.set_timezone(session, user_id=who.user.id, timezone=timezone.strip())
-    return RedirectResponse("/account?saved=1", status_code=303)
-
-
-@auth_pages.post("/account/delete")
-def account_delete(request: Request, db: Db, who: SignedInForm, password: FormText = "") -> Response:
-    """Delete the account and all its data, after the password is typed again."""
-    from twitchcheck.accounts.passwords import verify_password
-
-    with db.read() as session:
-        stored = session.get(m.User, who.user.id)
-        ok = stored is not None and verify_password(stored.password_hash, password)
-    if not ok:
-        ctx = {"csrf": who.csrf, "user": who.user, "error": "That password is not right; nothing was deleted."}
-        return render(request, "diary/account.html", ctx, status=403)
-    with db.write() as session:
-        accounts.delete_account(session, user_id=who.user.id)
-    response = RedirectResponse("/?account_deleted=1", status_code=303)
-    security.clear_session_cookie(response, request)
     return response

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
@@ -16,6 +17,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel
 
 from twitchcheck.diary import export as export_mod
+from twitchcheck.diary import importer
 from twitchcheck.diary import service as svc
 from twitchcheck.diary.errors import DiaryError
 from twitchcheck.diary.schemas import DayIn, EpisodeIn, EpisodePatch, MedicationIn, MedicationPatch, SymptomIn
@@ -24,6 +26,7 @@ from twitchcheck.web.jsonresp import JSONResponse
 
 diary_api = APIRouter(prefix="/api/v1/diary", tags=["diary"], responses=AUTH_ERRORS)
 RecordId = Annotated[int, Path(ge=0, description="the record's id (from the list or the create answer)")]
+PAGE, MAX_PAGE = 100, 1000  # episodes per page: by default, and at most
 MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json", "fhir": "application/fhir+json"}
 
 
@@ -109,22 +112,31 @@ def add_episode(body: EpisodeIn, user: ApiUser, db: Db) -> JSONResponse:
 @diary_api.get("/episodes", response_model=list[EpisodeOut])
 def list_episodes(
     *,
+    request: Request,
     user: ApiUser,
     db: Db,
     start: Annotated[datetime | None, Query(alias="from", description="from this time (ISO 8601)")] = None,
     end: Annotated[datetime | None, Query(alias="to", description="before this time (ISO 8601)")] = None,
     body_part: Annotated[str | None, Query(max_length=40)] = None,
-    limit: Annotated[int | None, Query(ge=1, le=100_000)] = None,
+    limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"at most this many (default {PAGE})")] = PAGE,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> JSONResponse:
-    """Your episodes, oldest first (all of them unless ``limit`` is given; the total is in X-Total-Count)."""
+    """Your episodes, oldest first, a page at a time (``limit``, default 100, at most 1000; ``offset``).
+
+    The answer is a list, as before; ``X-Total-Count`` is how many match the filters, and ``Link``
+    gives the next page (``rel="next"``) while there is one.
+    """
     with db.read() as session:
         rows = svc.list_episodes(
             session, user_id=user.id, start=start, end=end, body_part=body_part, limit=limit, offset=offset
         )
-        total = svc.count_episodes(session, user_id=user.id)
+        total = svc.count_episodes(session, user_id=user.id, start=start, end=end, body_part=body_part)
         out = [svc.episode_dict(e) for e in rows]
-    return JSONResponse(out, headers={"X-Total-Count": str(total)})
+    headers = {"X-Total-Count": str(total)}
+    if offset + len(rows) < total:
+        query = dict(request.query_params) | {"offset": str(offset + len(rows)), "limit": str(limit)}
+        headers["Link"] = f'<{request.url.path}?{urlencode(query)}>; rel="next"'
+    return JSONResponse(out, headers=headers)
 
 
 @diary_api.get("/episodes/{episode_id}", response_model=EpisodeOut)
@@ -383,10 +395,10 @@ async def import_diary(request: Request, user: ApiUser, db: Db) -> JSONResponse:
         body = await upload.read()
     else:
         body = await request.body()
-    data = export_mod.parse_upload(body)
 
-    def store() -> dict[str, dict[str, int]]:
+    def check_and_store() -> dict[str, dict[str, int]]:
+        prepared = importer.prepare(export_mod.parse_upload(body), timezone=user.timezone)  # before the write lock
         with db.write() as session:
-            return export_mod.import_data(session, user=user, data=data)
+            return importer.store(session, user=user, prepared=prepared)
 
-    return JSONResponse({"imported": await run_in_threadpool(store)})
+    return JSONResponse({"imported": await run_in_threadpool(check_and_store)})

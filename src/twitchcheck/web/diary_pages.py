@@ -17,9 +17,9 @@ from twitchcheck.diary import service as svc
 from twitchcheck.diary import vocab
 from twitchcheck.diary.errors import DiaryError
 from twitchcheck.diary.schemas import DayIn, EpisodeIn, EpisodePatch, parse
-from twitchcheck.web import security
 from twitchcheck.web.auth import Db, Member, SignedIn, SignedInForm, Visitor, render
 from twitchcheck.web.diary_records import records
+from twitchcheck.web.limits import MAX_IMPORT
 
 diary_pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 diary_pages.include_router(records)
@@ -327,11 +327,13 @@ def import_page(request: Request, who: SignedIn) -> Response:
 def import_upload(request: Request, db: Db, who: SignedInForm, file: UploadFile) -> Response:
     """Import an uploaded export (all rows or none)."""
     from twitchcheck.diary import export as export_mod
+    from twitchcheck.diary import importer
 
     try:
-        data = export_mod.parse_upload(file.file.read(security.MAX_IMPORT + 1))
+        data = export_mod.parse_upload(file.file.read(MAX_IMPORT + 1))
+        prepared = importer.prepare(data, timezone=who.user.timezone)
         with db.write() as session:
-            counts = export_mod.import_data(session, user=who.user, data=data)
+            counts = importer.store(session, user=who.user, prepared=prepared)
     except DiaryError as exc:
         ctx = base_context(who, error=exc.message, details=(exc.details or [])[:10])
         return render(request, "diary/import.html", ctx, status=exc.status)

@@ -19,24 +19,53 @@ from fastapi import FastAPI, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 
-from twitchcheck.diary.db import get_database
+from twitchcheck.diary.db import describe_url, get_database, normalise_url
 from twitchcheck.diary.errors import DiaryError
-from twitchcheck.web import errors
-from twitchcheck.web.auth import LoginRequired, auth_api, auth_pages
+from twitchcheck.web import errors, limits
+from twitchcheck.web.account_pages import auth_pages
+from twitchcheck.web.auth import LoginRequired, auth_api
 from twitchcheck.web.diary_api import diary_api
 from twitchcheck.web.diary_pages import diary_pages
+from twitchcheck.web.ops import check_at_start, ops
 from twitchcheck.web.security import PrivateData
 
 HERE = Path(__file__).parent
 log = logging.getLogger("twitchcheck.web")
 
 
+class DatabaseUnavailable(RuntimeError):
+    """The diary database could not be opened or migrated at start-up (the server does not start)."""
+
+
+def warm_up_passwords() -> None:
+    """Make the dummy password hash now, so the first unknown email takes no longer than the rest."""
+    from twitchcheck.accounts.passwords import warm_up
+
+    warm_up()
+
+
 def open_database(app: FastAPI) -> None:
-    """Open (and migrate) the diary database unless the app already has one."""
+    """Open (and migrate) the diary database unless the app already has one; say clearly if it is read-only.
+
+    A database that cannot be migrated stops the start with a message naming it; one that is
+    migrated but cannot be written lets the server start (the assessment works) with an error in
+    the log, and ``/readyz`` answers 503.
+    """
     if getattr(app.state, "diary_db", None) is None:
-        app.state.diary_db = get_database()
+        try:
+            app.state.diary_db = get_database()
+        except OperationalError as exc:
+            url = normalise_url()
+            where = (make_url(url).database or "") if url.startswith("sqlite") else describe_url(url)
+            where = where.removeprefix("file:").split("?")[0]
+            reason = str(exc.orig or exc).strip().splitlines()[0]
+            message = f"twitchcheck: the diary database {where} could not be opened or migrated ({reason})"
+            log.error(message)
+            raise DatabaseUnavailable(message) from None
+    check_at_start(app.state.diary_db)
 
 
 async def _diary_error(request: Request, exc: Exception) -> Response:
@@ -68,6 +97,7 @@ async def _unavailable(request: Request, exc: Exception) -> Response:
 
 def install(app: FastAPI) -> None:
     """Add the accounts and diary routers, their error handlers and middleware, and open the database on start."""
+    app.include_router(ops)
     app.include_router(auth_api)
     app.include_router(diary_api)
     app.include_router(auth_pages)
@@ -78,11 +108,13 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(OperationalError, _unavailable)
     app.mount("/diary-static", StaticFiles(directory=HERE / "diary_static"), name="diary-static")
     app.add_middleware(PrivateData)
+    limits.install(app)  # outermost: forwarded headers (if configured), rate and body limits
     original = app.router.lifespan_context
 
     @asynccontextmanager
     async def lifespan(application: Any) -> AsyncIterator[Any]:
         await run_in_threadpool(open_database, application)
+        await run_in_threadpool(warm_up_passwords)
         async with original(application) as state:
             yield state
 

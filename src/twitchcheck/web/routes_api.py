@@ -1,8 +1,9 @@
 """The JSON API under /api/v1 (and GET /healthz): thin handlers over web.services.
 
-Handlers are ``async`` and compute directly: every call is CPU-bound and takes about a
-millisecond (a description takes a few more to read), so a thread hop would cost more than it
-saves. The answers are sent with the orjson encoder without re-validation.
+Handlers that run the engine, the reader or the FAQ search (assess, parse, interview/next,
+explain, ask) are plain ``def``: FastAPI runs them in its thread pool, so a long description from
+one client never holds up the event loop (``/healthz`` and every other request go on). The quick
+look-ups stay ``async``. The answers are sent with the orjson encoder without re-validation.
 """
 
 from __future__ import annotations
@@ -39,26 +40,26 @@ async def healthz() -> JSONResponse:
 
 
 @api.post("/parse", response_model=ParseOut, responses=TEXT_ERRORS, tags=["assessment"])
-async def parse(body: ParseIn) -> JSONResponse:
+def parse(body: ParseIn) -> JSONResponse:
     """Read a description into evidence (what ``twitchcheck parse --json`` prints)."""
     return JSONResponse(services.parse(body.text))
 
 
 @api.post("/assess", response_model=AssessmentOut, responses=TEXT_ERRORS, tags=["assessment"])
-async def assess(body: AssessIn) -> JSONResponse:
+def assess(body: AssessIn) -> JSONResponse:
     """Assess a description (``text``) and/or structured ``evidence``: movement, causes, triage, tests, advice."""
     evidence = [e.model_dump(exclude_none=True) for e in body.evidence] if body.evidence is not None else None
     return JSONResponse(services.assess(body.text, evidence, body.age, body.sex))
 
 
 @api.post("/interview/next", response_model=InterviewOut, tags=["assessment"])
-async def interview_next(body: CaseIn) -> JSONResponse:
+def interview_next(body: CaseIn) -> JSONResponse:
     """The next interview question for the evidence so far, whether to stop, and the assessment so far."""
     return JSONResponse(services.interview_next(body.evidence_raw(), body.age, body.sex))
 
 
 @api.post("/explain/{condition_id}", tags=["assessment"], responses=TEXT_ERRORS)
-async def explain(body: AssessIn, condition_id: str = ConditionId) -> JSONResponse:
+def explain(body: AssessIn, condition_id: str = ConditionId) -> JSONResponse:
     """Why one cause has its probability for this evidence: the answers for and against it, in words."""
     evidence = [e.model_dump(exclude_none=True) for e in body.evidence] if body.evidence is not None else None
     return JSONResponse(services.explain(condition_id, body.text, evidence, body.age, body.sex))
@@ -103,7 +104,7 @@ async def guide_body_part(
 
 
 @api.post("/ask", tags=["ask"])
-async def ask(body: AskIn) -> JSONResponse:
+def ask(body: AskIn) -> JSONResponse:
     """Answer a question from the curated FAQ: reply, more information and similar questions."""
     return JSONResponse(services.ask(body.question))
 

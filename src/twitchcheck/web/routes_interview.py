@@ -32,9 +32,7 @@ NOTICES = {
 
 
 @interview.get("/interview")
-async def show(
-    request: Request, s: StateParam = None, n: Annotated[str | None, Query(max_length=20)] = None
-) -> Response:
+def show(request: Request, s: StateParam = None, n: Annotated[str | None, Query(max_length=20)] = None) -> Response:
     """The next question, or the result when the interview is done."""
     state = load_state(request, s)
     if isinstance(state, Response):
@@ -59,7 +57,7 @@ async def show(
 
 
 @interview.post("/interview")
-async def answer(
+def answer(
     request: Request,
     *,
     s: Annotated[str, Form(max_length=8_000)] = "",

@@ -2,7 +2,8 @@
 
 Every page works without JavaScript: forms post to the server, which redirects to a page whose
 address carries the answers (``?s=``, see web.state). The pages call the same service functions
-as the JSON API.
+as the JSON API; those that run the engine or the reader are plain ``def`` (run in the thread
+pool, off the event loop).
 """
 
 from __future__ import annotations
@@ -67,7 +68,7 @@ def _age(raw: str | None) -> float | None:
 
 
 @pages.post("/start")
-async def start(
+def start(
     request: Request,
     text: Annotated[str | None, Form(max_length=MAX_TEXT)] = None,
     age: Annotated[str | None, Form(max_length=10)] = None,
@@ -95,9 +96,7 @@ async def start(
 
 
 @pages.get("/result")
-async def result(
-    request: Request, s: StateParam = None, view: str | None = Query(default=None, max_length=10)
-) -> Response:
+def result(request: Request, s: StateParam = None, view: str | None = Query(default=None, max_length=10)) -> Response:
     """The result: triage first, then movement, causes, why, tests, what helps and the safety net."""
     state = load_state(request, s)
     if isinstance(state, Response):
@@ -116,7 +115,7 @@ async def result(
 
 
 @pages.get("/ask")
-async def ask(
+def ask(
     request: Request,
     q: Annotated[str | None, Query(max_length=1_000)] = None,
     entry: Annotated[str | None, Query(alias="id", max_length=100)] = None,

@@ -4,15 +4,14 @@
   holds a random secret whose hash is the session's key in the database.
 - Every form carries a CSRF token: the session's own token once signed in, otherwise a random
   token also set in an HttpOnly cookie (double submit). A cross-site ``Origin`` is refused too.
-- Request bodies are limited (``MAX_BODY``, ``MAX_IMPORT``) before they are read, and diary
-  answers are sent with ``Cache-Control: no-store``. The other security headers (CSP without
-  inline script, nosniff, Referrer-Policy, frame-ancestors 'none') come from the app's middleware.
+- Diary and account answers are sent with ``Cache-Control: no-store``. Request bodies are limited
+  in ``web.limits``; the other security headers (CSP without inline script, nosniff,
+  Referrer-Policy, frame-ancestors 'none') come from the app's middleware.
 """
 
 from __future__ import annotations
 
 import hmac
-import json
 import secrets
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -20,16 +19,13 @@ from urllib.parse import urlsplit
 
 from fastapi import Request
 from fastapi.responses import Response
-from starlette.exceptions import HTTPException
 
 from twitchcheck.diary.errors import DiaryError
 
 SESSION_COOKIE = "tc_session"
 CSRF_COOKIE = "tc_csrf"
 SESSION_MAX_AGE = 14 * 24 * 3600
-MAX_BODY = 2 * 1024 * 1024  # a diary entry is far smaller; 2 MB lets a too-long note get a clear 422
-MAX_IMPORT = 32 * 1024 * 1024  # ten years of diary as CSV is about 3 MB
-PRIVATE_PREFIXES = ("/api/v1/diary", "/api/v1/auth", "/diary", "/account", "/login", "/register", "/logout")
+PRIVATE_PREFIXES = ("/api/v1/diary", "/api/v1/auth", "/diary", "/account", "/login", "/register", "/logout", "/recover")
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -106,50 +102,22 @@ def client_address(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _too_large_message(limit: int) -> str:
-    return f"the request body is too large (limit {limit // (1024 * 1024)} MB)"
-
-
 class PrivateData:
-    """ASGI middleware for the diary: limit request bodies and mark answers ``no-store``."""
+    """ASGI middleware for the diary and accounts: mark answers ``no-store``."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Pass other requests through; check diary requests' size and add Cache-Control."""
+        """Pass other requests through; add Cache-Control to diary and account answers."""
         path = scope.get("path", "") if scope["type"] == "http" else ""
         if not path.startswith(PRIVATE_PREFIXES):
             await self.app(scope, receive, send)
             return
-        limit = MAX_IMPORT if path.endswith("/import") else MAX_BODY
-        headers = dict(scope.get("headers") or [])
-        length = headers.get(b"content-length")
-        if length is not None and (not length.isdigit() or int(length) > limit):
-            await self._reject(send, limit)
-            return
-        received = 0
-
-        async def counting_receive() -> Message:
-            nonlocal received
-            message = await receive()
-            if message["type"] == "http.request":
-                received += len(message.get("body", b""))
-                if received > limit:  # a body sent without Content-Length (chunked)
-                    raise HTTPException(413, _too_large_message(limit))
-            return message
 
         async def private_send(message: Message) -> None:
             if message["type"] == "http.response.start":
                 message["headers"] = [*message.get("headers", []), (b"cache-control", b"no-store")]
             await send(message)
 
-        await self.app(scope, counting_receive, private_send)
-
-    @staticmethod
-    async def _reject(send: Send, limit: int) -> None:
-        message = _too_large_message(limit)
-        body = json.dumps({"error": {"code": "too_large", "message": message}}).encode()
-        headers = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-        await send({"type": "http.response.start", "status": 413, "headers": headers})
-        await send({"type": "http.response.body", "body": body})
+        await self.app(scope, receive, private_send)

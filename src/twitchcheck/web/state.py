@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import math
 import zlib
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -22,6 +23,7 @@ from twitchcheck.engine.evidence import Case, EvidenceItem
 VERSION = 1
 MAX_ENCODED = 8_000  # characters: far more than a 20-question interview needs (about 300-600)
 MAX_DECODED = 64_000  # bytes after inflating, so a crafted parameter cannot blow up in memory
+MAX_NUMBER = 1e9  # no answer needs a larger number (days, mg of caffeine); larger ones overflow the engine
 _STATE = {"present": "p", "absent": "a", "unknown": "u"}
 _STATE_BACK = {v: k for k, v in _STATE.items()}
 _SOURCE = {"initial": "i", "parsed": "t", "asked": "q"}
@@ -86,15 +88,31 @@ def _item_out(item: EvidenceItem, default_source: str) -> list[Any]:
     return out
 
 
-def _item_in(raw: Any, default_source: str) -> EvidenceItem:
-    if not isinstance(raw, list) or not 2 <= len(raw) <= 4 or not isinstance(raw[0], str):
-        raise StateError("an answer in the state is malformed")
-    state = _STATE_BACK.get(raw[1])
-    value = raw[2] if len(raw) > 2 else None
-    source = _SOURCE_BACK.get(raw[3]) if len(raw) > 3 else default_source
-    if state is None or source is None or not (value is None or isinstance(value, str | int | float)):
-        raise StateError("an answer in the state is malformed")
+def _code(table: dict[str, str], raw: Any) -> str | None:
+    """A one-letter code looked up safely (anything but a string, e.g. a list, is simply unknown)."""
+    return table.get(raw) if isinstance(raw, str) else None
+
+
+def _value_ok(value: Any) -> bool:
+    """An answer's value: none, a short text, or a finite number of sensible size (not a bool)."""
+    if value is None:
+        return True
     if isinstance(value, bool):
+        return False
+    if isinstance(value, str):
+        return len(value) <= 100
+    if isinstance(value, int):
+        return abs(value) <= MAX_NUMBER
+    return isinstance(value, float) and math.isfinite(value) and abs(value) <= MAX_NUMBER
+
+
+def _item_in(raw: Any, default_source: str) -> EvidenceItem:
+    if not isinstance(raw, list) or not 2 <= len(raw) <= 4 or not isinstance(raw[0], str) or len(raw[0]) > 100:
+        raise StateError("an answer in the state is malformed")
+    state = _code(_STATE_BACK, raw[1])
+    value = raw[2] if len(raw) > 2 else None
+    source = _code(_SOURCE_BACK, raw[3]) if len(raw) > 3 else default_source
+    if state is None or source is None or not _value_ok(value):
         raise StateError("an answer in the state is malformed")
     return EvidenceItem(raw[0], state, value, source)  # type: ignore[arg-type]
 
@@ -129,6 +147,8 @@ def decode(text: str | None) -> InterviewState:
         if inflater.unconsumed_tail:
             raise StateError("the state is too long")
         payload = json.loads(data)
+    except RecursionError:
+        raise StateError("the state is damaged") from None
     except (binascii.Error, zlib.error, ValueError) as exc:
         if isinstance(exc, StateError):
             raise
@@ -138,7 +158,7 @@ def decode(text: str | None) -> InterviewState:
     age = payload.get("a")
     if age is not None and (isinstance(age, bool) or not isinstance(age, int | float) or not 0 <= age <= 120):
         raise StateError("the age in the state is not valid")
-    sex = _SEX_BACK.get(payload["s"]) if "s" in payload else None
+    sex = _code(_SEX_BACK, payload["s"]) if "s" in payload else None
     if "s" in payload and sex is None:
         raise StateError("the sex in the state is not valid")
     initial, steps = payload.get("i", []), payload.get("q", [])
