@@ -84,7 +84,9 @@ def test_medications_symptoms_and_assessments(client: TestClient, auth: dict[str
     assert stopped.json()["stop"] == "2026-10-01"
     assert [m["name"] for m in client.get("/api/v1/diary/medications", headers=auth).json()] == ["Sertraline"]
     symptom = client.post(
-        "/api/v1/diary/symptoms", json={"date": "2026-10-02", "symptom": "Muscle feels weak", "severity": 3}, headers=auth
+        "/api/v1/diary/symptoms",
+        json={"date": "2026-10-02", "symptom": "Muscle feels weak", "severity": 3},
+        headers=auth,
     )
     assert symptom.status_code == 201 and symptom.json()["symptom"] == "weakness"
     assessment = assess_raw({"age": 30, "evidence": [{"id": "loc_eyelid", "state": "present"}]})
