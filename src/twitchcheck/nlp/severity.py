@@ -107,6 +107,6 @@ class SeverityReader:
         clause = re.split(r"\b(?:but|only|except|though|although|whereas)\b|;", rest)[0]
         for twitch in self.twitching.finditer(clause):
             lead = clause[max(0, twitch.start() - 30) : twitch.start()]
-            if re.search(r"\b(?:no|not|never|nothing|n't)\b(?:\s+\w+){0,3}\s*$", lead):
+            if re.search(r"(?:\b(?:no|not|never|nothing|dont|doesnt|didnt)\b|n't)(?:\s+\w+){0,3}\s*$", lead):
                 return True
         return False
