@@ -20,7 +20,7 @@ from twitchcheck.engine.differential import Term, base_scores, evidence_terms, j
 from twitchcheck.engine.evidence import Case
 from twitchcheck.engine.model import CompiledRule, FloatArray, Model
 from twitchcheck.engine.triage import MAX_VARIANT_FLAGS, chosen_values, condition_levels
-from twitchcheck.kb.schema import TRIAGE_ORDER, Finding
+from twitchcheck.kb.schema import MEASUREMENT_GROUP, TRIAGE_ORDER, Finding
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
@@ -50,6 +50,7 @@ class Tables:
     warning: BoolArray  # [F] yes/no warning-sign findings that hang on conditions
     warning_rows: tuple[IntArray, IntArray]  # their "present" rows and their "absent" rows
     thresholds: FloatArray  # [levels] risk threshold of each triage level
+    askable: BoolArray  # [F] False for measurements (a phone's tremor recording), which are never asked
 
 
 def tables(model: Model) -> Tables:
@@ -91,6 +92,7 @@ def tables(model: Model) -> Tables:
             np.array([row_index[(fid, "absent")] for fid in warned], dtype=np.int64),
         ),
         thresholds=np.array([lv.risk_threshold for lv in model.kb.policy.levels]),
+        askable=np.array([f.group != MEASUREMENT_GROUP for f in findings]),
     )
     _TABLES[id(model)] = (model, built)
     return built
@@ -111,7 +113,7 @@ class Lookahead:
     level_now: int
     levels: IntArray  # [K] triage level after each answer
     rule_levels: IntArray  # [K] the red-flag rules' part of it (a rule fires on that answer alone)
-    unasked: BoolArray  # [F] findings with no answer of any kind yet
+    unasked: BoolArray  # [F] askable findings with no answer of any kind yet
 
 
 def entropy(p: FloatArray) -> FloatArray:
@@ -325,5 +327,5 @@ def lookahead(model: Model, case: Case) -> Lookahead:
         level_now=max(rule_now, risk_now),
         levels=np.maximum(rule_after, risk_after),
         rule_levels=rule_after,
-        unasked=np.array([f.id not in known for f in t.findings]),
+        unasked=np.array([f.id not in known for f in t.findings]) & t.askable,
     )
