@@ -6,13 +6,14 @@ linear detrend and a 2 Hz high-pass, estimate the power spectral density with We
 (4-second Hann segments, half overlapping: 0.25 Hz resolution), and sum it over the three axes
 so that the result does not depend on how the phone is held.
 
-Whether a peak "stands out of the noise" is a test, not a guess. The noise floor is a straight
-line fitted to the log spectrum against log frequency (accelerometer noise is flat; slow
-movement and the physiological background fall off as a power of frequency), refitted without
-the points that rise clearly above it. Each Welch estimate of pure noise is distributed as
-chi-squared with the segments' effective degrees of freedom, so the ratio of a bin to the floor
-gives a p-value; Sidak's correction over every bin in 3-15 Hz gives the chance that noise alone
-would produce so high a peak anywhere in the band.
+Whether a peak "stands out of the noise" is a test, not a guess. The noise floor is a smooth
+curve fitted to the log spectrum against log frequency (accelerometer noise is flat; slow
+movement and the physiological background fall off as a power of frequency; resampling bends
+it near the top), refitted without the points that rise clearly above it. Each Welch estimate
+of pure noise is distributed as chi-squared with the segments' effective degrees of freedom
+(Welch 1967; fewer when the spectrum scatters more than theory, as uneven sampling makes it),
+so the ratio of a bin to the floor gives a p-value; Sidak's correction over every bin in 3-15 Hz
+gives the chance that noise alone would produce so high a peak anywhere in the band.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy import signal, special, stats
+from scipy import optimize, signal, special, stats
 
 from twitchcheck.tremor.recording import FloatArray
 
@@ -31,6 +32,8 @@ BAND_HZ = (3.0, 15.0)  # where pathological and physiological hand tremors lie (
 HIGHPASS_HZ = 2.0  # below the band: removes gravity, posture changes and drift
 SEGMENT_S = 4.0  # Welch segment: 0.25 Hz resolution, 4 segments or more in 10 s
 FIT_TOP_HZ = 25.0  # the noise floor is fitted on 3 Hz up to this (or 0.45 x the sampling rate)
+FLOOR_DEGREE = 2  # log power as a quadratic in log frequency: flat noise, power-law falls and a gentle bend
+MIN_DOF = 2.0
 ALPHA = 0.001  # chance that noise alone is called a rhythm, over the whole band
 HANN_OVERLAP_CORRELATION = 0.167  # correlation of half-overlapping Hann segments (Welch 1967)
 SCALLOP_LOSS = 0.71  # Hann's worst power loss for a frequency between two bins (-1.42 dB)
@@ -89,7 +92,7 @@ def welch_dof(samples: int, nperseg: int, axes_share: float) -> float:
 
 
 def power_spectrum(acc: FloatArray, rate: float) -> Spectrum:
-    """Welch PSD summed over the axes, with a noise floor fitted to it."""
+    """Welch PSD summed over the axes, with a noise floor fitted to it and the test's degrees of freedom."""
     nperseg = segment_length(rate, len(acc))
     freqs, per_axis = signal.welch(acc, fs=rate, window="hann", nperseg=nperseg, noverlap=nperseg // 2, axis=0)
     per_axis = np.asarray(per_axis, dtype=np.float64)
@@ -97,33 +100,56 @@ def power_spectrum(acc: FloatArray, rate: float) -> Spectrum:
     fit = (freqs >= BAND_HZ[0]) & (freqs <= top)
     axis_noise = np.median(per_axis[fit], axis=0)
     axes_share = float(axis_noise.sum() ** 2 / max(float((axis_noise**2).sum()), 1e-300))
-    dof = welch_dof(len(acc), nperseg, axes_share)
     power = per_axis.sum(axis=1)
+    floor, dof = noise_floor(freqs, power, fit, welch_dof(len(acc), nperseg, axes_share))
     window = signal.get_window("hann", nperseg)
     enbw = float(rate * (window**2).sum() / window.sum() ** 2)
-    return Spectrum(freqs, power, noise_floor(freqs, power, fit, dof), dof, enbw, rate)
+    return Spectrum(freqs, power, floor, dof, enbw, rate)
 
 
-def noise_floor(freqs: FloatArray, power: FloatArray, fit: BoolArray, dof: float) -> FloatArray:
-    """A power law fitted to the spectrum where no peak rises clearly above it (three rounds).
+def log_iqr(dof: float) -> float:
+    """The interquartile range of log(chi-squared) with these degrees of freedom."""
+    return float(np.log(stats.chi2.ppf(0.75, dof)) - np.log(stats.chi2.ppf(0.25, dof)))
 
-    The fit is on log power, whose mean for chi-squared noise lies below the log of the mean power
-    by a known amount (digamma); that bias is added back.
+
+def spread_dof(residual: FloatArray, dof: float) -> float:
+    """Degrees of freedom no larger than the spectrum's own spread around its floor allows.
+
+    Theory holds for evenly sampled, stationary noise. A phone's uneven sample times make the
+    resampled noise wander, so the spectrum scatters more than theory says; the interquartile
+    range of the log residuals (robust to a few peaks) then sets fewer degrees of freedom, which
+    makes the test stricter rather than letting noise pass as a rhythm.
+    """
+    q25, q75 = np.percentile(residual, [25, 75])
+    observed = float(q75 - q25)
+    if observed <= log_iqr(dof):
+        return dof
+    if observed >= log_iqr(MIN_DOF):
+        return MIN_DOF
+    return float(optimize.brentq(lambda v: log_iqr(v) - observed, MIN_DOF, dof))
+
+
+def noise_floor(freqs: FloatArray, power: FloatArray, fit: BoolArray, dof: float) -> tuple[FloatArray, float]:
+    """A smooth curve (quadratic in log-log) through the spectrum where no peak rises clearly above it.
+
+    Three rounds: fit, measure the scatter (which may lower the degrees of freedom), drop the bins
+    that rise clearly above, refit. The fit is on log power, whose mean for chi-squared noise lies
+    below the log of the mean power by a known amount (digamma); that bias is added back.
     """
     f, p = np.log(freqs[fit]), np.log(np.maximum(power[fit], 1e-300))
     keep = np.ones(len(f), dtype=bool)
-    clear = np.log(stats.chi2.isf(0.01, dof) / dof)
-    bias = float(special.digamma(dof / 2) + np.log(2 / dof))
-    slope, intercept = 0.0, float(np.mean(p))
+    coef = np.polyfit(f, p, FLOOR_DEGREE)
     for _ in range(3):
-        if keep.sum() < 3:
-            break
-        slope, intercept = np.polyfit(f[keep], p[keep], 1)
-        residual = p - (slope * f + intercept)
-        keep = residual < clear
-    with np.errstate(divide="ignore"):
-        logf = np.log(np.maximum(freqs, freqs[1] if len(freqs) > 1 else 1.0))
-    return np.asarray(np.exp(slope * logf + intercept - bias), dtype=np.float64)
+        coef = np.polyfit(f[keep], p[keep], FLOOR_DEGREE)
+        residual = p - np.polyval(coef, f)
+        dof = spread_dof(residual, dof)
+        bias = float(special.digamma(dof / 2) + np.log(2 / dof))
+        keep = residual < np.log(stats.chi2.isf(0.01, dof) / dof) - bias
+        if keep.sum() <= FLOOR_DEGREE + 2:
+            keep = np.ones(len(f), dtype=bool)
+    bias = float(special.digamma(dof / 2) + np.log(2 / dof))
+    logf = np.log(np.maximum(freqs, freqs[1] if len(freqs) > 1 else 1.0))
+    return np.asarray(np.exp(np.polyval(coef, logf) - bias), dtype=np.float64), dof
 
 
 def band_mask(spec: Spectrum) -> BoolArray:
