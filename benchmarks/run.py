@@ -243,9 +243,21 @@ def bench_diary() -> dict[str, dict[str, float | str]]:
     }
 
 
+def bench_tremor() -> dict[str, dict[str, float | str]]:
+    """Tremor analysis of a 30 s, 100 Hz phone recording (resampling, filters, Welch, test, windows, evidence)."""
+    from twitchcheck.tremor import analyse
+    from twitchcheck.tremor.synthetic import Synthetic
+
+    recording = Synthetic(duration_s=30, rate_hz=100, frequency_hz=5.0, amplitude_m_s2=0.5, seed=1).recording()
+    for _ in range(5):
+        analyse(recording, "postural")
+    times = timed(lambda: analyse(recording, "postural"), 50)
+    return {"tremor_analysis_ms": {"value": round(statistics.median(times) * 1e3, 2), "unit": "ms"}}
+
+
 def main() -> None:
     results = bench_core() | bench_interview() | bench_parse() | bench_cli() | bench_api() | bench_diary_load()
-    results |= bench_diary() | bench_import()
+    results |= bench_diary() | bench_import() | bench_tremor()
     previous = json.loads(RESULTS.read_text()) if RESULTS.exists() else {}
     RESULTS.write_text(json.dumps(previous | results, indent=2) + "\n")
     width = max(len(name) for name in results)

@@ -14,6 +14,7 @@ from twitchcheck.cli import (
     parse_cmd,
     serve_cmd,
     simulate_cmd,
+    tremor_cmd,
 )
 
 app = typer.Typer(
@@ -31,6 +32,7 @@ app.command("start")(interactive.start)
 app.command("interview")(interview_cmd.interview)
 app.command("simulate")(simulate_cmd.simulate)
 app.command("serve")(serve_cmd.serve)
+app.command("tremor")(tremor_cmd.tremor)
 app.add_typer(kb_cmd.app, name="kb")
 app.add_typer(diary_cmd.app, name="diary")
 

@@ -19,7 +19,7 @@ from twitchcheck.engine.differential import base_scores, evidence_terms, joint_p
 from twitchcheck.engine.evidence import Case
 from twitchcheck.engine.levels import NO_ANSWER, triage_levels
 from twitchcheck.engine.model import FloatArray, Model
-from twitchcheck.kb.schema import Finding
+from twitchcheck.kb.schema import MEASUREMENT_GROUP, Finding
 
 IntArray = NDArray[np.int64]
 BoolArray = NDArray[np.bool_]
@@ -44,6 +44,7 @@ class Tables:
     row_move_lik: FloatArray  # [K, M] P(answer | movement), 1 for condition-level rows
     warning: BoolArray  # [F] yes/no warning-sign findings that hang on conditions
     warning_rows: tuple[IntArray, IntArray]  # their "present" rows and their "absent" rows
+    askable: BoolArray  # [F] False for measurements (a phone's tremor recording), which are never asked
 
 
 def tables(model: Model) -> Tables:
@@ -84,6 +85,7 @@ def tables(model: Model) -> Tables:
             np.array([row_index[(fid, "present")] for fid in warned], dtype=np.int64),
             np.array([row_index[(fid, "absent")] for fid in warned], dtype=np.int64),
         ),
+        askable=np.array([f.group != MEASUREMENT_GROUP for f in findings]),
     )
     _TABLES[id(model)] = (model, built)
     return built
@@ -104,7 +106,7 @@ class Lookahead:
     level_now: int
     levels: IntArray  # [K] triage level after each answer
     rule_levels: IntArray  # [K] the red-flag rules' part of it (a rule fires on that answer alone)
-    unasked: BoolArray  # [F] findings with no answer of any kind yet
+    unasked: BoolArray  # [F] askable findings with no answer of any kind yet
 
 
 def entropy(p: FloatArray) -> FloatArray:
@@ -158,7 +160,7 @@ def lookahead(model: Model, case: Case) -> Lookahead:
     movement_gain = entropy(pm) - np.add.reduceat(predictive * entropy(movement_post), t.starts)
 
     known = {item.id for item in case.evidence}
-    unasked = np.array([f.id not in known and f.applies_to(case.age, case.sex) for f in t.findings])
+    unasked = np.array([f.id not in known and f.applies_to(case.age, case.sex) for f in t.findings]) & t.askable
     # The triage after each answer, computed by the function the assessment uses (answered or
     # inapplicable findings are skipped: no question is asked about them).
     keys = [NO_ANSWER] + [

@@ -124,7 +124,10 @@ class Finding(Strict):
     question: str
     type: Literal["boolean", "choice", "number"]
     level: Literal["condition", "movement"]
-    group: Literal["warning", "location", "timing", "trigger", "medicine", "history", "symptom", "character"]
+    # "measurement": what a device measured (a phone tremor recording); never asked in the interview.
+    group: Literal[
+        "warning", "location", "timing", "trigger", "medicine", "history", "symptom", "character", "measurement"
+    ]
     hpo: str | None = Field(default=None, pattern=r"^HP:\d{7}$")
     synonyms: list[str] = Field(default_factory=list)
     unit: str | None = None
@@ -164,6 +167,7 @@ class Finding(Strict):
         return self.bins[-1].id
 
 
+MEASUREMENT_GROUP = "measurement"  # findings that come only from a device, never from a question
 Probability = float
 Likelihood = float | dict[str, float]
 

@@ -27,6 +27,8 @@ from twitchcheck.web import diary_setup, errors
 from twitchcheck.web.routes_api import api, health
 from twitchcheck.web.routes_interview import interview
 from twitchcheck.web.routes_pages import pages
+from twitchcheck.web.tremor_api import tremor_api
+from twitchcheck.web.tremor_pages import tremor_pages
 from twitchcheck.web.views import pct
 
 HERE = Path(__file__).parent
@@ -138,6 +140,8 @@ def create_app() -> FastAPI:
     app.include_router(api)
     app.include_router(pages)
     app.include_router(interview)
+    app.include_router(tremor_api)
+    app.include_router(tremor_pages)
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
     app.add_middleware(SecurityHeaders)
     diary_setup.install(app)  # accounts and the diary: routers, handlers, middleware, database at start-up
