@@ -40,9 +40,19 @@ DEFAULT_RATE = "120/minute"
 MAX_PUBLIC_BODY = 64 * 1024
 MAX_PRIVATE_BODY = 2 * 1024 * 1024  # a diary entry is far smaller; 2 MB lets a too-long note get a clear 422
 MAX_IMPORT = 32 * 1024 * 1024  # ten years of diary as CSV is about 3 MB
-MAX_RECORDING = 8 * 1024 * 1024  # an accelerometer recording (POST /api/v1/tremor)
+MAX_RECORDING = 8 * 1024 * 1024  # an accelerometer recording (POST /api/v1/tremor, the /tremor page's upload)
 PRIVATE_PREFIXES = ("/api/v1/diary", "/api/v1/auth", "/diary", "/account")
-RATE_LIMITED_PAGES = ("/start", "/interview", "/result", "/ask", "/login", "/register", "/recover")
+RATE_LIMITED_PAGES = (
+    "/start",
+    "/interview",
+    "/result",
+    "/ask",
+    "/login",
+    "/register",
+    "/recover",
+    "/tremor/upload",
+    "/tremor/check",
+)
 
 
 def body_limit(path: str) -> int:
@@ -51,7 +61,7 @@ def body_limit(path: str) -> int:
         return MAX_IMPORT
     if path.startswith(PRIVATE_PREFIXES):
         return MAX_PRIVATE_BODY
-    if path.startswith("/api/v1/tremor"):
+    if path.startswith(("/api/v1/tremor", "/tremor/")):
         return MAX_RECORDING
     return MAX_PUBLIC_BODY
 
