@@ -93,7 +93,7 @@ def test_backward_negation(kb: KnowledgeBase) -> None:
 def test_negated_phrase_inside_a_finding(kb: KnowledgeBase) -> None:
     """A negation word inside a symptom phrase ("can't grip", "not sleeping") does not deny it."""
     s = states(read(kb, "I can't grip jars anymore and I'm not sleeping well."))
-    assert s["weakness"] == "present" and s["short_sleep"] == "present"
+    assert s["loss_of_function"] == "present" and s["short_sleep"] == "present"
 
 
 def test_fear_is_not_a_finding(kb: KnowledgeBase) -> None:
