@@ -30,7 +30,7 @@ NOT_INSTALLED = (
 # Lay sentences the lexicon reads nothing in, and the finding each genuinely describes. None is an example
 # sentence in lexicon.yaml (the first and third are close to one, the other two are not).
 MISSED = {
-    "I keep fumbling my keys.": "weakness",
+    "I keep fumbling my keys.": "loss_of_function",
     "My handwriting has got really small.": "slowness",
     "I've been peeing myself a bit.": "bladder_bowel_change",
     "When I lie down my legs feel like they need to move.": "urge_to_move_legs",
@@ -89,14 +89,14 @@ def test_never_present_in_a_negated_clause(kb: KnowledgeBase, switched_on: None)
         items = [e for e in read(kb, text)["evidence"] if e.get("matched_by") == "semantic"]
         assert items == [], (text, items)
     mixed = by_id(read(kb, "My calf twitches and I don't keep fumbling my keys."))
-    assert mixed["loc_calf"]["state"] == "present" and "weakness" not in mixed
+    assert mixed["loc_calf"]["state"] == "present" and "loss_of_function" not in mixed
 
 
 def test_feared_and_past_clauses_are_not_present(kb: KnowledgeBase, switched_on: None) -> None:
     """ConText's fear, hypothetical and past readings give "unknown", as they do for lexicon matches."""
     cases = {
-        "Maybe I keep fumbling my keys?": "weakness",
-        "I used to keep fumbling my keys.": "weakness",
+        "Maybe I keep fumbling my keys?": "loss_of_function",
+        "I used to keep fumbling my keys.": "loss_of_function",
         "I'm worried my handwriting has got really small.": "slowness",
     }
     for text, fid in cases.items():
@@ -160,7 +160,7 @@ def test_parse_stays_fast(kb: KnowledgeBase, switched_on: None) -> None:
         "been under a lot of stress at work. My dad had a tremor. I sleep about five hours a night and I started "
         "running again last month. Sometimes my eyelid flickers too, and it is driving me mad."
     )
-    assert {e["id"] for e in read(kb, text)["evidence"] if e.get("matched_by")} == {"weakness", "slowness"}
+    assert {e["id"] for e in read(kb, text)["evidence"] if e.get("matched_by")} == {"loss_of_function", "slowness"}
     times = []
     for _ in range(15):
         start = time.perf_counter()
