@@ -93,6 +93,7 @@ class Reader:
             forward = target.start >= modifier.end
             gap = range(modifier.end, target.start) if forward else range(target.end, modifier.start)
             segments: list[list[str | None]] = [[]]
+            breaks: list[str] = []
             for i in gap:
                 token = doc[i]
                 if token.ent_iob_ != "O":
@@ -103,17 +104,23 @@ class Reader:
                     return False
                 if word in self.soft:
                     segments.append([])
+                    breaks.append(word)
                     continue
                 if category == "FAMILY" and word in FIRST_PERSON:
                     return False
                 segments[-1].append(word)
+            lead = segments[0] if forward else segments[-1]
+            near_break = breaks[0] if forward and breaks else breaks[-1] if breaks else None
+            if near_break == "," and None not in lead:
+                # A comma list is crossed only from a finding ("no weakness, numbness or tingling"); after
+                # anything else ("didn't answer me, bit his tongue") the modifier stays in its clause.
+                return False
             tails = segments[1:] if forward else segments[:-1]
             for seg in tails:
                 for j, w in enumerate(seg):
                     if w is None or w in self.glue or (w in FIRST_PERSON and j and seg[j - 1] in PREPOSITIONS):
                         continue
                     return False
-            lead = segments[0] if forward else segments[-1]
             return len(lead) <= MAX_LEAD
 
         return check
