@@ -94,6 +94,21 @@ class Worsening(Strict):
     weeks_max_days: float = Field(gt=0)
 
 
+class ClauseRule(Strict):
+    """A finding said by several kinds of words in one sentence ("my bum has gone numb": a place and a feeling).
+
+    Each group is a list of word beginnings; one of each group must stand within ``reach`` characters of
+    the first group's word. ``requires`` names findings that must already be read present, and
+    ``age_max`` keeps a rule to small children.
+    """
+
+    finding: str
+    groups: list[list[str]] = Field(min_length=2)
+    reach: int = Field(default=80, gt=0)
+    requires: list[str] = Field(default_factory=list)
+    age_max: float | None = None
+
+
 class SeverityWords(Strict):
     """Vocabulary of the severity rules (nlp/severity.py): temperatures, dark urine, lost strength, quiet times."""
 
@@ -118,6 +133,7 @@ class Lexicon(Strict):
     worsening: Worsening
     ability_findings: list[str] = Field(default_factory=list)
     severity: SeverityWords
+    clause_rules: list[ClauseRule] = Field(default_factory=list)
     spelling: dict[str, str]
     filler_words: list[str]
     glue_words: list[str]
@@ -190,6 +206,7 @@ def _id_faults(lex: Lexicon, findings: dict[str, Finding]) -> Iterator[str]:
         ("family_findings", lex.family_findings),
         ("non_movement_hosts", lex.non_movement_hosts),
         ("ability_findings", lex.ability_findings),
+        ("clause_rules", [r.finding for r in lex.clause_rules] + [f for r in lex.clause_rules for f in r.requires]),
         ("negated_groups", [i for ids in lex.negated_groups.values() for i in ids]),
         ("generic_locations", [i for ids in lex.generic_locations.values() for i in ids]),
     )

@@ -23,7 +23,14 @@ from twitchcheck.nlp.semantic import SemanticMatcher
 from twitchcheck.nlp.semantic import enabled as semantic_enabled
 from twitchcheck.nlp.severity import SeverityReader
 from twitchcheck.nlp.text import NO_SYMPTOMS, clean_text, looks_english
-from twitchcheck.nlp.timecourse import in_spots, read_dark_urine, read_lost_strength, read_pace, read_temperatures
+from twitchcheck.nlp.timecourse import (
+    in_spots,
+    read_clauses,
+    read_dark_urine,
+    read_lost_strength,
+    read_pace,
+    read_temperatures,
+)
 
 VERBS_WITH_OBJECT = frozenset({"drink", "drinking", "take", "taking", "have", "use", "smoke", "do", "lot"})
 OTHER_TOPIC = ("MEDICINE", "SUBSTANCE", "TRIGGER")
@@ -103,6 +110,7 @@ class Parser:
         read_pace(col, reading, assertions, self.lex, duration)
         read_temperatures(col, self.severity, low)
         read_lost_strength(col, self.severity, low)
+        read_clauses(col, self.severity, low, person.age)
         if semantic_enabled():
             self._semantic(col, reading, ignore)
         result: dict[str, Any] = {

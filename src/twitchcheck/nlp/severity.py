@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from twitchcheck.nlp.lexicon import Lexicon
+from twitchcheck.nlp.lexicon import ClauseRule, Lexicon
 
 FAHRENHEIT = re.compile(r"^\s*(?:°|º|degrees?|deg)?\s*f(?:ahrenheit)?\b")
 CELSIUS = re.compile(r"^\s*(?:°|º|degrees?|deg)\s*(?:c(?:elsius|entigrade)?\b)?|^\s*c\b")
@@ -50,6 +50,34 @@ class SeverityReader:
         )
         self.shaking = re.compile(rf"\b(?:{_alternation(sev.shaking_words)})")
         self.twitching = re.compile(rf"\b(?:{_alternation(lex.twitch_words)})\b")
+        self.clause_rules = [
+            (rule, [re.compile(rf"\b(?:{_alternation(group)})") for group in rule.groups]) for rule in lex.clause_rules
+        ]
+
+    def clauses(self, low: str) -> list[tuple[ClauseRule, Spot]]:
+        """Every clause rule that holds, with the span from its first word to its last."""
+        out: list[tuple[ClauseRule, Spot]] = []
+        for rule, groups in self.clause_rules:
+            hit = self._clause(low, rule, groups)
+            if hit is not None:
+                out.append((rule, hit))
+        return out
+
+    @staticmethod
+    def _clause(low: str, rule: ClauseRule, groups: list[re.Pattern[str]]) -> Spot | None:
+        for sentence in SENTENCE.finditer(low):
+            text, offset = sentence.group(0), sentence.start()
+            for first in groups[0].finditer(text):
+                lo, hi = max(0, first.start() - rule.reach), first.end() + rule.reach
+                ends = [first.start(), first.end()]
+                for pattern in groups[1:]:
+                    m = pattern.search(text, lo, hi)
+                    if m is None:
+                        break
+                    ends += [m.start(), m.end()]
+                else:
+                    return Spot(offset + min(ends), offset + max(ends))
+        return None
 
     def temperatures(self, low: str) -> list[Spot]:
         """Body temperatures in °C: "39.5", "40 degrees", "38,9", "104F" (with a unit or a temperature word)."""

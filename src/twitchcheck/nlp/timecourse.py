@@ -84,3 +84,14 @@ def read_pace(
 def in_spots(target: Target, spots: list[Spot]) -> bool:
     """Whether a target lies inside one of the spans (for example a drink word naming a urine colour)."""
     return any(s.start <= target.start_char and target.end_char <= s.end for s in spots)
+
+
+def read_clauses(col: Collector, reader: SeverityReader, low: str, age: float | None) -> None:
+    """Findings said across a clause (lexicon ``clause_rules``), unless already read or denied."""
+    for rule, spot in reader.clauses(low):
+        if rule.age_max is not None and (age is None or age > rule.age_max):
+            continue
+        if any(not col.has(fid, "present") for fid in rule.requires) or col.has(rule.finding):
+            continue
+        denied = re.search(NEGATION_BEFORE, low[max(0, spot.start - 30) : spot.start])
+        col.add(rule.finding, "absent" if denied else "present", (spot.start, spot.end), "affirmed")
