@@ -332,8 +332,8 @@ class Parser:
             f
             for f in found
             if not self._about_else(reading, assertions, f[0])
-            and not (age is not None and abs(f[2] / YEAR_DAYS - age) < 1)
-            and f[2] < (age or 100) * YEAR_DAYS
+            and not (age is not None and age >= 1 and abs(f[2] / YEAR_DAYS - age) < 1)
+            and f[2] < max(age or 100, 1) * YEAR_DAYS
         ]
         if not usable:
             return None

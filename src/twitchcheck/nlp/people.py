@@ -55,6 +55,12 @@ class PersonReader:
             rf"youngest|older|younger|oldest|\w+-year-old)\s+)?({rel})s?\b"
         )
         self.bare_child = re.compile(rf"\b(?:my|our)\s+{_YEARS_OLD}(?!\s+(?:{rel})s?\b)")
+        children = "|".join(sorted((re.escape(r) for r, v in lex.relatives.items() if v.subject == "child"), key=len))
+        # A baby's age in months: "my 18 month old son", "baby boy 6 months", "she is 9 months".
+        self.months_old = re.compile(
+            rf"\b(\d{{1,2}})\s*(?:-|\s)?\s*(?:months?|mths?|mos?)\s*(?:-|\s)?\s*old\b|"
+            rf"\b(?:{children}|boy|girl)s?\s*(?:is|was|aged?)?\s*[,(]?\s*(\d{{1,2}})\s*(?:months?|mths?|mos?)\b"
+        )
         self.after_relative = re.compile(
             r"^(?:'s)?\s*(?:,|\(|\[|-)\s*(?:aged?\s*)?(\d{1,3})\b|^\s+(?:(?:who\s+is|who's|is|aged|age)\s+)?"
             r"(?:only\s+|just\s+)?(\d{1,3})\b(?:\s*(?:years?|yrs?|y/?o)\b(?:\s+old)?)?(?!\s*(?:days?|weeks?|months?|hours?|"
@@ -163,17 +169,24 @@ class PersonReader:
             child_age = self._age_ok(m.group(1))
             if child_age is not None and child_age < 18:
                 candidates.append(("child", m.group(1), True))
+        baby = self.months_old.search(low)
+        if baby and not any(c[2] for c in candidates) and not mine:
+            months = float(baby.group(1) or baby.group(2))
+            return Person("child", round(months / 12, 2), self._self_sex(low) or self._pronoun_sex(low), "baby")
         chosen = next((c for c in candidates if c[2]), None)
         if chosen is None or mine > 0 or self._self_symptom(low):
             return Person("self", self._self_age(low), self._self_sex(low))
         noun, age_text, _ = chosen
         info = self.lex.relatives[noun]
         age = self._age_ok(age_text) if age_text else None
+        if age is None and info.subject == "child" and baby:
+            age = round(float(baby.group(1) or baby.group(2)) / 12, 2)
         pronoun_age = re.search(rf"\b(?:he|she)(?:'s| is)\s+(\d{{1,2}})\b{_NOT_AGE}|{_YEARS_OLD}", low)
         if age is None and pronoun_age:
             age = self._age_ok(pronoun_age.group(1) or pronoun_age.group(2))
-        sex = info.sex
-        if sex is None:
-            he, she = len(_HE.findall(low)), len(_SHE.findall(low))
-            sex = "male" if he > she else "female" if she > he else None
-        return Person(info.subject, age, sex, noun)
+        return Person(info.subject, age, info.sex or self._pronoun_sex(low), noun)
+
+    @staticmethod
+    def _pronoun_sex(low: str) -> str | None:
+        he, she = len(_HE.findall(low)), len(_SHE.findall(low))
+        return "male" if he > she else "female" if she > he else None

@@ -78,6 +78,9 @@ class QuantityReader:
         self.person_before = re.compile(
             rf"(?:\b(?:i am|i'm|im|he is|she is|he's|she's|who is|aged?)|\b(?:{people})s?)\s*[,(]?\s*$"
         )
+        children = _alt([w for w, r in lex.relatives.items() if r.subject == "child"] + ["boy", "girl"])
+        # "Baby boy 6 months": a number of months right after a child is the child's age.
+        self.child_before = re.compile(rf"\b(?:{children})s?\s*(?:is|was|aged?)?\s*[,(]?\s*$")
         unit = rf"({_alt(list(self.units))})\b"
         self.freq_times = re.compile(
             rf"(?<![\w.])(?:{numr}\s*(?:x|times?)|(once|twice|thrice))\s*(?:a|an|per|each|every|/)\s*{unit}"
@@ -126,7 +129,11 @@ class QuantityReader:
         for pattern in self.spans:
             for m in pattern.finditer(low):
                 before = low[max(0, m.start() - 30) : m.start()]
-                if self.blocked.search(before) or (m.group(3).startswith("year") and self.person_before.search(before)):
+                unit = m.group(3)
+                is_age = (unit.startswith("year") and self.person_before.search(before)) or (
+                    unit.startswith(("month", "mo", "mth")) and self.child_before.search(before)
+                )
+                if self.blocked.search(before) or is_age:
                     continue
                 n = self._range(m.group(1), m.group(2))
                 if n is not None:
