@@ -105,6 +105,7 @@ class ClauseRule(Strict):
     finding: str
     groups: list[list[str]] = Field(min_length=2)
     reach: int = Field(default=80, gt=0)
+    ordered: bool = False  # each group's word must come after the previous group's
     requires: list[str] = Field(default_factory=list)
     age_max: float | None = None
 

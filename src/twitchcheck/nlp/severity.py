@@ -71,7 +71,7 @@ class SeverityReader:
                 lo, hi = max(0, first.start() - rule.reach), first.end() + rule.reach
                 ends = [first.start(), first.end()]
                 for pattern in groups[1:]:
-                    m = pattern.search(text, lo, hi)
+                    m = pattern.search(text, max(lo, ends[-1]) if rule.ordered else lo, hi)
                     if m is None:
                         break
                     ends += [m.start(), m.end()]

@@ -18,6 +18,13 @@ from twitchcheck.nlp.severity import SeverityReader, Spot
 COURSE_URGENCY = ("worse_fast", "worse_weeks", "worse_slowly", "same", "better")
 ONSET_URGENCY = ("minutes", "hours", "days", "weeks", "gradual")
 NEGATION_BEFORE = r"\b(?:no|not|never|without|n't|nothing)\b\s+(?:\w+\s+){0,2}$"
+# A fear or a question in or shortly before a clause ("worried I have MS", "do I have MS") makes it no finding.
+FEAR_BEFORE = (
+    r"\b(?:worried|worry|worrying|scared|afraid|fear|frightened|terrified|concerned|paranoid|convinced|panicking|"
+    r"anxious|do i|does he|does she|could i|might i|could it|could this|is it|is this|think i|wonder|googl|read|mean|"
+    r"signs? of|might be|may be|could be|maybe|possibly|in case)"
+    r"\b"
+)
 
 
 def read_temperatures(col: Collector, reader: SeverityReader, low: str) -> None:
@@ -92,6 +99,9 @@ def read_clauses(col: Collector, reader: SeverityReader, low: str, age: float | 
         if rule.age_max is not None and (age is None or age > rule.age_max):
             continue
         if any(not col.has(fid, "present") for fid in rule.requires) or col.has(rule.finding):
+            continue
+        sentence_start = max(low.rfind(".", 0, spot.start), low.rfind("?", 0, spot.start), low.rfind("!", 0, spot.start))
+        if re.search(FEAR_BEFORE, low[max(sentence_start + 1, spot.start - 50) : spot.end]):
             continue
         denied = re.search(NEGATION_BEFORE, low[max(0, spot.start - 30) : spot.start])
         col.add(rule.finding, "absent" if denied else "present", (spot.start, spot.end), "affirmed")
