@@ -19,6 +19,7 @@ from twitchcheck.nlp.matcher import TargetDef, singular
 from twitchcheck.nlp.people import PersonReader
 from twitchcheck.nlp.pipeline import Reader, Reading, Target
 from twitchcheck.nlp.quantities import QuantityReader
+from twitchcheck.nlp.scopes import BREAKS, family_clauses, modal_negations, statement_negations, verb_objects
 from twitchcheck.nlp.semantic import SemanticMatcher
 from twitchcheck.nlp.semantic import enabled as semantic_enabled
 from twitchcheck.nlp.severity import SeverityReader
@@ -32,10 +33,7 @@ from twitchcheck.nlp.timecourse import (
     read_temperatures,
 )
 
-VERBS_WITH_OBJECT = frozenset({"drink", "drinking", "take", "taking", "have", "use", "smoke", "do", "lot"})
 OTHER_TOPIC = ("MEDICINE", "SUBSTANCE", "TRIGGER")
-BREAKS = frozenset({",", ";", ".", "and", "but", "or", "so", "then"})
-MODALS = frozenset({"can", "could", "cannot", "unable"})
 YEAR_DAYS = 365.25
 
 
@@ -71,14 +69,15 @@ class Parser:
         """Read the cleaned text (same length as ``text``, whose spans are reported)."""
         reading = self.reader.read(cleaned)
         person = self.people.read(reading, cleaned)
-        self._verb_objects(reading)
-        self._modal_negations(reading)
+        verb_objects(reading, self.reader.trie.fillers)
+        modal_negations(reading, frozenset(self.lex.ability_findings))
+        statement_negations(reading)
         low = cleaned.lower()
         urine = self.severity.dark_urine(low)
         reading.targets[:] = [t for t in reading.targets if not (t.match.kind == "SUBSTANCE" and in_spots(t, urine))]
         ignore = frozenset({singular(person.relative)}) if person.relative else frozenset()
         cats = [t.categories(ignore) for t in reading.targets]
-        self._family_clauses(reading, cats)
+        family_clauses(reading, cats, self.family_ids, self.lex)
         assertions = [assertion_of(c) for c in cats]
         col = Collector(text)
         medicines: list[dict[str, str]] = []
@@ -138,62 +137,6 @@ class Parser:
             self._finding(col, p.definition, p.target, assertion_of(cats), "NEGATED_EXISTENCE" in cats)
             for fid in set(col.items) - before:
                 col.items[fid].update(matched_by="semantic", score=round(p.score, 3))
-
-    def _verb_objects(self, reading: Reading) -> None:
-        """In "don't drink coffee" the negated verb ("don't drink": no alcohol) belongs to its object."""
-        keep: list[Target] = []
-        targets = reading.targets
-        for k, target in enumerate(targets):
-            last = reading.doc[target.match.end - 1].norm_
-            nxt = targets[k + 1] if k + 1 < len(targets) else None
-            if (
-                nxt is not None
-                and last in VERBS_WITH_OBJECT
-                and nxt.match.kind in ("SUBSTANCE", "MEDICINE", "TRIGGER")
-                and {d.id for d in nxt.match.defs}.isdisjoint(d.id for d in target.match.defs)
-                and all(
-                    reading.doc[i].norm_ in self.reader.trie.fillers for i in range(target.match.end, nxt.match.start)
-                )
-                and (any(d.absent for d in target.match.defs) or target.match.kind in ("SUBSTANCE", "TRIGGER"))
-            ):
-                if any(d.absent for d in target.match.defs):
-                    nxt.modifiers.append(
-                        ("NEGATED_EXISTENCE", target.text.lower(), (target.match.start, target.match.end))
-                    )
-                continue
-            keep.append(target)
-        reading.targets[:] = keep
-
-    def _modal_negations(self, reading: Reading) -> None:
-        """Can't bend my arms, couldn't move my legs: the body part is there; what it cannot do is the news.
-
-        A "not" right after can/could negates the action, not the place, so it is dropped from body parts; and
-        for findings that are an inability ("couldn't swallow", "can't breathe properly") it is what they say.
-        """
-        doc = reading.doc
-        abilities = self.lex.ability_findings
-        for target in reading.targets:
-            if target.match.kind != "LOCATION" and not any(d.id in abilities for d in target.match.defs):
-                continue
-            target.modifiers = [
-                m
-                for m in target.modifiers
-                if not (m[0] == "NEGATED_EXISTENCE" and m[2][0] > 0 and doc[m[2][0] - 1].norm_ in MODALS)
-            ]
-
-    def _family_clauses(self, reading: Reading, cats: list[set[str]]) -> None:
-        """A relative's finding carries on along its clause: "my dad's hands shake when he holds a cup"."""
-        for k in range(1, len(reading.targets)):
-            prev, here = reading.targets[k - 1], reading.targets[k]
-            family_prev = "FAMILY" in cats[k - 1] or any(d.id in self.family_ids for d in prev.match.defs)
-            mapped = any(d.id in self.lex.family_findings or d.family for d in here.match.defs)
-            if not family_prev or not mapped or prev.sent != here.sent:
-                continue
-            gap = [reading.doc[i].norm_ for i in range(prev.match.end, here.match.start)]
-            if not set(gap) & (BREAKS - {",", "or", "and"}) and not set(gap) & {"i", "me", "my", "myself"}:
-                cats[k].add("FAMILY")
-                if "NEGATED_EXISTENCE" in cats[k - 1]:
-                    cats[k].add("NEGATED_EXISTENCE")
 
     def _state(self, d: TargetDef, assertion: str) -> str:
         state = self.lex.assertion_states[assertion]

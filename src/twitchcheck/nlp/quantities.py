@@ -76,7 +76,8 @@ class QuantityReader:
         people = _alt([*lex.relatives, "man", "woman", "guy", "lady", "boy", "girl", "patient", "person"])
         # "My husband 71 years", "I am 27 years man": a number of years right after a person is an age.
         self.person_before = re.compile(
-            rf"(?:\b(?:i am|i'm|im|he is|she is|he's|she's|who is|aged?)|\b(?:{people})s?)\s*[,(]?\s*$"
+            rf"(?:\b(?:i am|i'm|im|he is|she is|he's|she's|who is|aged?)|\b(?:{people})s?(?:\s+(?:have|has))?|"
+            rf"\b(?:i|he|she)\s+(?:have|has))\s*[,(]?\s*$"
         )
         children = _alt([w for w, r in lex.relatives.items() if r.subject == "child"] + ["boy", "girl"])
         # "Baby boy 6 months": a number of months right after a child is the child's age.

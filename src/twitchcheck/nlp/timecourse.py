@@ -100,7 +100,7 @@ def read_clauses(col: Collector, reader: SeverityReader, low: str, age: float | 
             continue
         if any(not col.has(fid, "present") for fid in rule.requires) or col.has(rule.finding):
             continue
-        sentence_start = max(low.rfind(".", 0, spot.start), low.rfind("?", 0, spot.start), low.rfind("!", 0, spot.start))
+        sentence_start = max(low.rfind(mark, 0, spot.start) for mark in ".?!")
         if re.search(FEAR_BEFORE, low[max(sentence_start + 1, spot.start - 50) : spot.end]):
             continue
         denied = re.search(NEGATION_BEFORE, low[max(0, spot.start - 30) : spot.start])
