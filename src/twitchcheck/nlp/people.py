@@ -170,7 +170,7 @@ class PersonReader:
             if child_age is not None and child_age < 18:
                 candidates.append(("child", m.group(1), True))
         baby = self.months_old.search(low)
-        if baby and not any(c[2] for c in candidates) and not mine:
+        if baby and not any(c[2] for c in candidates) and not self._self_symptom(low):
             months = float(baby.group(1) or baby.group(2))
             return Person("child", round(months / 12, 2), self._self_sex(low) or self._pronoun_sex(low), "baby")
         chosen = next((c for c in candidates if c[2]), None)
