@@ -116,6 +116,7 @@ class SeverityWords(Strict):
     temperature_cues: list[str] = Field(min_length=1)
     fever_from_c: float
     high_fever_from_c: float
+    hypothermia_below_c: float
     urine_words: list[str] = Field(min_length=1)
     dark_colours: list[str] = Field(min_length=1)
     inability_cues: list[str] = Field(min_length=1)

@@ -28,7 +28,7 @@ FEAR_BEFORE = (
 
 
 def read_temperatures(col: Collector, reader: SeverityReader, low: str) -> None:
-    """A measured temperature says whether there is a fever, and whether it is high (38.5 °C or more)."""
+    """A measured temperature: a fever, a high one (38.5 °C or more), or hypothermia (below 35 °C)."""
     spots = reader.temperatures(low)
     if not spots:
         return
@@ -38,8 +38,14 @@ def read_temperatures(col: Collector, reader: SeverityReader, low: str) -> None:
     if celsius >= reader.sev.fever_from_c:
         col.add("fever", "present", where, "affirmed")
         col.add("high_fever", "present" if celsius >= reader.sev.high_fever_from_c else "absent", where, "affirmed")
-    elif celsius < reader.sev.fever_from_c - 0.5 and celsius >= 35:
+    elif celsius < reader.sev.fever_from_c - 0.5:
         col.add("fever", "absent", where, "affirmed")
+        col.add(
+            "low_body_temperature",
+            "present" if celsius < reader.sev.hypothermia_below_c else "absent",
+            where,
+            "affirmed",
+        )
 
 
 def read_dark_urine(col: Collector, spots: list[Spot]) -> None:
