@@ -69,10 +69,10 @@ CONFIDENT_TOP = 0.6
 MIN_GAIN = 0.1
 # A red flag "could change the triage" if its "yes" would, and is at least this likely. Warning
 # signs are asked whatever their probability (step 1); so are red flags that would make the
-# triage an emergency. This keeps 1-in-100 answers from prolonging every interview while
+# triage urgent or an emergency. This keeps 1-in-100 answers from prolonging every interview while
 # still catching, for example, a 1-in-30 chance of double vision.
 TRIAGE_CHANGE_MIN_P = 0.02
-ALWAYS_ASK_LEVEL = TRIAGE_ORDER.index("emergency")
+ALWAYS_ASK_LEVEL = TRIAGE_ORDER.index("urgent")
 URGENT, EMERGENCY = TRIAGE_ORDER.index("urgent"), TRIAGE_ORDER.index("emergency")
 ESCALATION_GROUP_ID = "emergency_checks"
 ESCALATION_GROUP_TEXT = "Is any of these happening now?"
@@ -199,7 +199,8 @@ def _escalation_check(model: Model, la: Lookahead) -> Question | None:
     so at most a few questions stand between an urgent answer and the result.
     """
     t = la.tables
-    raises = la.unasked[t.row_finding] & (la.levels > la.level_now) & (la.predictive >= TRIAGE_CHANGE_MIN_P)
+    likely = (la.predictive >= TRIAGE_CHANGE_MIN_P) | (la.levels >= EMERGENCY)
+    raises = la.unasked[t.row_finding] & (la.levels > la.level_now) & likely
     rows = np.flatnonzero(raises)
     booleans = [int(k) for k in rows if t.findings[t.row_finding[k]].type == "boolean"]
     if booleans:

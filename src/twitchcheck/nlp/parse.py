@@ -109,7 +109,7 @@ class Parser:
         read_pace(col, reading, assertions, self.lex, duration)
         read_temperatures(col, self.severity, low)
         read_lost_strength(col, self.severity, low)
-        read_clauses(col, self.severity, low, person.age)
+        read_clauses(col, self.severity, low, person.age, self._others(person.relative))
         if semantic_enabled():
             self._semantic(col, reading, ignore)
         result: dict[str, Any] = {
@@ -126,6 +126,13 @@ class Parser:
         if not result["evidence"]:
             result["message"] = NO_SYMPTOMS
         return result
+
+    def _others(self, patient: str | None) -> re.Pattern[str]:
+        """The words for people other than the patient (the patient's own word is not one)."""
+        family = [r.phrase for r in self.lex.context_rules if r.category == "FAMILY" and " " not in r.phrase]
+        words = [w for w in {*self.lex.relatives, *family} if patient is None or singular(w) != singular(patient)]
+        alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+        return re.compile(rf"\b(?:my|our|his|her|their)\s+(?:{alternation})s?\b")
 
     def _semantic(self, col: Collector, reading: Reading, ignore: frozenset[str]) -> None:
         """Findings the embeddings propose for clauses the lexicon missed, stated as ConText says."""

@@ -99,15 +99,21 @@ def in_spots(target: Target, spots: list[Spot]) -> bool:
     return any(s.start <= target.start_char and target.end_char <= s.end for s in spots)
 
 
-def read_clauses(col: Collector, reader: SeverityReader, low: str, age: float | None) -> None:
-    """Findings said across a clause (lexicon ``clause_rules``), unless already read or denied."""
+def read_clauses(
+    col: Collector, reader: SeverityReader, low: str, age: float | None, relatives: re.Pattern[str]
+) -> None:
+    """Findings said across a clause (lexicon ``clause_rules``), unless already read, denied, feared or a relative's.
+
+    ``relatives`` matches the words for other people than the patient ("my uncle had tetanus from a rusty nail").
+    """
     for rule, spot in reader.clauses(low):
         if rule.age_max is not None and (age is None or age > rule.age_max):
             continue
         if any(not col.has(fid, "present") for fid in rule.requires) or col.has(rule.finding):
             continue
         sentence_start = max(low.rfind(mark, 0, spot.start) for mark in ".?!")
-        if re.search(FEAR_BEFORE, low[max(sentence_start + 1, spot.start - 50) : spot.end]):
+        window = low[max(sentence_start + 1, spot.start - 50) : spot.end]
+        if re.search(FEAR_BEFORE, window) or (relatives.search(window) and not rule.finding.startswith("family_")):
             continue
         denied = re.search(NEGATION_BEFORE, low[max(0, spot.start - 30) : spot.start])
         col.add(rule.finding, "absent" if denied else "present", (spot.start, spot.end), "affirmed")
