@@ -20,7 +20,7 @@ ONSET_URGENCY = ("minutes", "hours", "days", "weeks", "gradual")
 NEGATION_BEFORE = r"\b(?:no|not|never|without|n't|nothing)\b\s+(?:\w+\s+){0,2}$"
 # A fear or a question in or shortly before a clause ("worried I have MS", "do I have MS") makes it no finding.
 FEAR_BEFORE = (
-    r"\b(?:worried|worry|worrying|scared|afraid|fear|frightened|terrified|concerned|paranoid|convinced|panicking|"
+    r"\b(?:worried|worry|worrying|scared|afraid|fear|frightened|terrified|concerned|convinced|panicking|"
     r"anxious|do i|does he|does she|could i|might i|could it|could this|is it|is this|think i|wonder|googl|read|mean|"
     r"signs? of|might be|may be|could be|maybe|possibly|in case)"
     r"\b"
