@@ -28,6 +28,13 @@ def render_assessment(result: dict[str, Any], console: Console | None = None) ->
     body.append(f"{triage['label']}\n", style=style)
     body.append(f"{triage['time_frame']}\n")
     body.append(f"Who to see: {triage['clinician_name']}\n")
+    if triage.get("unasked_warning_signs"):
+        from twitchcheck.service import default_engine
+
+        findings = default_engine().kb.findings
+        names = [findings[f].name for f in triage["unasked_warning_signs"] if f in findings]
+        body.append("First check: if any of these applies, this advice does not (see a doctor):\n", style="bold")
+        body.append("".join(f"  ? {name}\n" for name in names))
     for reason in triage["reasons"]:
         body.append(f"• {reason}\n")
     console.print(Panel(body, title=f"What to do ({triage['level']})", border_style=style.split()[-1]))

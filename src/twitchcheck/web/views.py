@@ -128,6 +128,7 @@ def triage_view(kb: KnowledgeBase, triage: dict[str, Any]) -> dict[str, Any]:
         "steps": len(TRIAGE_ORDER),
         "css": f"level-{level.replace('_', '-')}",
         "red_flag_reasons": _red_flag_reasons(kb, triage.get("red_flags", [])),
+        "unasked": [kb.findings[f].name for f in triage.get("unasked_warning_signs", []) if f in kb.findings],
     }
 
 
