@@ -35,6 +35,11 @@ def round_to_sum(probs: FloatArray, decimals: int = 4) -> list[float]:
     return list((floors / scale).tolist())
 
 
+def _display_order(probs: FloatArray, rounded: list[float]) -> list[int]:
+    """Highest first by the shown (rounded) probability, ties by the exact one: the list reads sorted."""
+    return sorted(range(len(rounded)), key=lambda i: (-rounded[i], -probs[i]))
+
+
 def describe(term: Term, finding_name: str) -> str:
     """An answer in plain words, e.g. 'Muscle weakness: no'."""
     if term.item.value is not None:
@@ -89,7 +94,7 @@ def _conditions(model: Model, diff: Differential, rounded: list[float]) -> list[
             "for": supporting[i],
             "against": opposing[i],
         }
-        for i in np.argsort(-diff.conditions, kind="stable").tolist()
+        for i in _display_order(diff.conditions, rounded)
     ]
 
 
@@ -97,7 +102,7 @@ def _movements(model: Model, diff: Differential) -> list[dict[str, Any]]:
     rounded = round_to_sum(diff.movements)
     without = movements_without_each(model, diff)
     out = []
-    for index in np.argsort(-diff.movements, kind="stable"):
+    for index in _display_order(diff.movements, rounded):
         movement = model.kb.movements[model.movement_ids[index]]
         reasons = []
         if diff.movements[index] >= POSSIBLE:
