@@ -2,8 +2,8 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# torch is named explicitly so that pip takes the local CPU wheel, never a CUDA build from the index.
-DEV_PIP := torch==2.13.0 -e ".[dev,semantic]"
+# torch (pgmpy's dependency, dev only) is named so that pip takes the local CPU wheel, never a CUDA build.
+DEV_PIP := torch==2.13.0 -e ".[dev]"
 
 .PHONY: run test lint typecheck unit bench eval kb-check system-deps clean
 
@@ -33,11 +33,9 @@ typecheck: $(VENV)/.installed-dev
 system-deps:
 	scripts/system-deps.sh
 
-# The suite runs on SQLite and on a throwaway PostgreSQL, with the optional semantic matcher on;
-# then the free-text tests run again with it off.
+# The suite runs on SQLite and on a throwaway PostgreSQL.
 unit: $(VENV)/.installed-dev system-deps
 	scripts/with-postgres.sh $(BIN)/pytest -q
-	TWITCHCHECK_SEMANTIC=0 $(BIN)/pytest -q tests/test_nlp.py tests/test_parse_eval.py tests/test_semantic.py tests/test_cli.py
 
 test: lint typecheck unit
 

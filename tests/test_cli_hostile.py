@@ -16,7 +16,7 @@ GOOD = json.dumps({"id": "ok", "evidence": [{"id": "weakness", "state": "absent"
 
 def twitchcheck(*args: str, tmp_path: Path, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
     """Run the real command (a fresh process, as a person would) on a diary of its own."""
-    env = os.environ | {"TWITCHCHECK_DATABASE_URL": f"sqlite:///{tmp_path}/cli.db", "TWITCHCHECK_SEMANTIC": "0"}
+    env = os.environ | {"TWITCHCHECK_DATABASE_URL": f"sqlite:///{tmp_path}/cli.db"}
     return subprocess.run(
         [str(Path(sys.executable).parent / "twitchcheck"), *args],
         capture_output=True,

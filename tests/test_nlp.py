@@ -359,9 +359,8 @@ def test_html_is_read_as_text(kb: KnowledgeBase) -> None:
     assert states(r) == {"side": "present", "loc_calf": "present", "multiple_sites": "absent"}
 
 
-def test_parse_is_fast(kb: KnowledgeBase, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_parse_is_fast(kb: KnowledgeBase) -> None:
     """After loading, a 100-word description is read in well under 20 ms (median) by the rules alone."""
-    monkeypatch.setenv("TWITCHCHECK_SEMANTIC", "0")  # the optional matcher's own budget is in test_semantic.py
     text = (
         "I'm a 34 year old woman and for about three months I've had twitching in my left calf and sometimes my "
         "right thigh, mostly in the evening. It looks like little flickers under the skin, a few times a day. No "

@@ -2,9 +2,7 @@
 
 ``parse_text(text, kb)`` reads a description with the phrase lexicon (``kb/data/lexicon.yaml``) and
 medspacy's ConText (negation, fear, family history, hypotheticals). Importing this package is cheap;
-spaCy and medspacy load on the first call. With the optional ``semantic`` extra installed (and
-``TWITCHCHECK_SEMANTIC`` not ``0``), sentence embeddings also propose findings for clauses the lexicon
-missed (``twitchcheck.nlp.semantic``).
+spaCy and medspacy load on the first call.
 """
 
 from twitchcheck.nlp.lexicon import lexicon_faults

