@@ -109,7 +109,7 @@ def test_missing_file_and_no_input_are_errors(tmp_path: Path) -> None:
     missing = runner.invoke(app, ["assess", "--evidence", str(tmp_path / "nope.json")])
     assert missing.exit_code != 0 and "cannot read" in missing.stderr
     nothing = runner.invoke(app, ["assess"])
-    assert nothing.exit_code != 0 and "exactly one" in nothing.stderr
+    assert nothing.exit_code != 0 and "--text and/or --evidence" in nothing.stderr
 
 
 def test_jsonl_keeps_order_echoes_ids_and_survives_bad_lines(tmp_path: Path) -> None:
@@ -176,3 +176,32 @@ def test_jsonl_reads_text_lines_and_reports_empty_text(tmp_path: Path) -> None:
     out = [json.loads(line) for line in runner.invoke(app, ["assess", "--jsonl", str(path)]).stdout.splitlines()]
     assert out[0]["case_id"] == "t1" and out[0]["conditions"][0]["id"] == "eyelid_myokymia"
     assert out[1]["case_id"] == "t2" and out[1]["error"]["code"] == "invalid_text"
+
+
+def test_text_and_evidence_are_assessed_together_as_on_the_web(tmp_path: Path) -> None:
+    """--text with --evidence merges them (the evidence wins) and gives what the API gives for both."""
+    from fastapi.testclient import TestClient
+
+    from twitchcheck.web.app import create_app
+
+    text = "my left calf has been jumping for 3 weeks, I'm 26"
+    evidence = [{"id": "weakness", "state": "absent"}, {"id": "loc_calf", "state": "present"}]
+    path = write(tmp_path, "case.json", json.dumps({"sex": "female", "evidence": evidence}))
+    cli = runner.invoke(app, ["assess", "--text", text, "--evidence", str(path), "--json"])
+    assert cli.exit_code == 0, cli.output
+    with TestClient(create_app()) as client:
+        api = client.post("/api/v1/assess", json={"text": text, "sex": "female", "evidence": evidence}).json()
+    assert json.loads(cli.stdout) == api
+    states = {e["id"]: (e["state"], e["source"]) for e in api["evidence"]}
+    assert states["weakness"] == ("absent", "initial") and api["age"] == 26
+
+
+def test_jsonl_lines_merge_text_and_evidence(tmp_path: Path) -> None:
+    """A --jsonl line with both text and evidence is assessed from both, like one --text --evidence call."""
+    line = {"id": "x", "text": "my calf twitches", "evidence": [{"id": "weakness", "state": "absent"}], "age": 40}
+    path = write(tmp_path, "in.jsonl", json.dumps(line) + "\n")
+    result = runner.invoke(app, ["assess", "--jsonl", str(path)])
+    assert result.exit_code == 0, result.output
+    out = json.loads(result.stdout)
+    ids = {e["id"] for e in out["evidence"]}
+    assert out["case_id"] == "x" and {"weakness", "loc_calf"} <= ids

@@ -20,8 +20,6 @@ from typing import Any
 
 import pytest
 
-from twitchcheck.web import services
-
 sync_api = pytest.importorskip("playwright.sync_api")
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 if not Path(CHROMIUM).exists():
@@ -115,7 +113,6 @@ def check_result(page: Any) -> None:
     assert page.locator("ul.causes li").count() >= 3
 
 
-@pytest.mark.skipif(not services.text_available(), reason="twitchcheck.nlp is not available")
 @pytest.mark.parametrize("device", list(VIEWPORTS))
 def test_describe_then_interview_then_result(server: str, browser: Any, device: str) -> None:
     """Typing a description, clicking through the interview and reading the result works at both widths."""

@@ -12,13 +12,13 @@ import pytest
 
 from twitchcheck.evaluation.metrics import Outcome, by_red_flag, outcome, summarise
 from twitchcheck.evaluation.vignettes import load_vignettes
-from twitchcheck.service import assess_text
+from twitchcheck.service import assess
 
 FOLDER = Path(__file__).parent.parent / "vignettes" / "independent"
 
 
 def run(name: str) -> list[Outcome]:
-    return [outcome(v, assess_text(v.text, age=v.age, sex=v.sex)) for v in load_vignettes(FOLDER / name)]
+    return [outcome(v, assess(v.text, age=v.age, sex=v.sex)) for v in load_vignettes(FOLDER / name)]
 
 
 @pytest.fixture(scope="module")

@@ -189,10 +189,10 @@ def test_a_warning_sign_found_in_the_interview_sets_the_triage(engine: Engine, t
     initial = case_of(engine, [{"id": "jerk_moves_limb"}, {"id": "loc_arm"}], age=40)
     run = simulate_interview(engine.model, truth, initial)
     assert run.questions[0].id == "warning_signs"
-    assert run.assessment["triage"]["level"] == "emergency"
-    assert "rf_encephalitis" in run.assessment["triage"]["red_flags"]
+    assert run.assessment.to_json_dict()["triage"]["level"] == "emergency"
+    assert "rf_encephalitis" in run.assessment.to_json_dict()["triage"]["red_flags"]
     tiny_run = simulate_interview(tiny.model, [item("weakness")], case_of(tiny, []))
-    assert tiny_run.question_ids[0] == "weakness" and tiny_run.assessment["triage"]["level"] == "soon"
+    assert tiny_run.question_ids[0] == "weakness" and tiny_run.assessment.triage.level == "soon"
 
 
 def test_lookahead_predicts_the_engine_triage_after_each_answer(engine: Engine) -> None:
@@ -231,11 +231,11 @@ def test_predictive_probabilities_and_gain_follow_bayes(tiny: Engine) -> None:
         return -sum(x * math.log2(x) for x in p if x > 0)
 
     def posterior(extra: list[dict[str, Any]]) -> list[float]:
-        result = tiny.assess({"evidence": [{"id": "weakness", "state": "absent"}, *extra]})
+        result = tiny.assess({"evidence": [{"id": "weakness", "state": "absent"}, *extra]}).to_json_dict()
         return [c["probability"] for c in result["conditions"]]
 
     prior = posterior([])
-    order = [c["id"] for c in tiny.assess(case)["conditions"]]
+    order = [c["id"] for c in tiny.assess(case).to_json_dict()["conditions"]]
     likelihood = {"danger": 0.1, "harmless": 0.1, "sleepy": 0.9, "other": 0.1}
     p_yes = sum(p * likelihood[c] for p, c in zip(prior, order, strict=True))
     expected = entropy(prior) - (
@@ -260,8 +260,8 @@ def test_simulation_loop_on_a_structured_vignette(engine: Engine, dev_vignettes:
     vignette = dev_vignettes["dev007"]
     run = play_vignette(engine.model, vignette)
     assert 1 <= len(run.questions) <= 12
-    assert run.assessment["conditions"][0]["id"] == "hypnic_jerk"
-    assert run.assessment["triage"]["level"] == vignette.expected.triage
+    assert run.assessment.to_json_dict()["conditions"][0]["id"] == "hypnic_jerk"
+    assert run.assessment.to_json_dict()["triage"]["level"] == vignette.expected.triage
     asked = {i.id: i for i in run.case.evidence if i.source == "asked"}
     assert asked["falling_asleep"].state == "present"
     assert questions_asked(engine.model, run.case) == len(run.questions)

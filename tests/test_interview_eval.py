@@ -81,14 +81,6 @@ def test_interview_command_ends_cleanly_on_eof() -> None:
     assert result.exception is None or isinstance(result.exception, SystemExit)
 
 
-def test_interview_from_text_without_a_parser_starts_from_scratch(monkeypatch: pytest.MonkeyPatch) -> None:
-    """--text when free-text parsing is unavailable says so and runs the interview from scratch."""
-    monkeypatch.setattr(interview_cmd, "load_parser", lambda: None)
-    result = runner.invoke(app, ["interview", "--text", "my calf twitches"], input="30\nmale\n" + "d\n" * 25)
-    assert result.exit_code == 0, result.output
-    assert "starting from scratch" in result.stdout and "What to do" in result.stdout
-
-
 def test_interview_from_text_uses_the_parse(monkeypatch: pytest.MonkeyPatch) -> None:
     """--text with a parser shows what was understood and takes the age from the text."""
     monkeypatch.setattr(interview_cmd, "load_parser", lambda: fake_parse)
@@ -127,16 +119,6 @@ def test_simulate_plays_each_line_with_a_parser(tmp_path: Path, monkeypatch: pyt
     assert out[3]["assessment"]["triage"]["level"] == "emergency"
 
 
-def test_simulate_without_a_parser_gives_an_error_per_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """If free-text parsing is unavailable, every line gets an error object saying so."""
-    monkeypatch.setattr(simulate_cmd, "load_parser", lambda: None)
-    lines = [json.dumps({"id": "a", "text": "twitch"}), json.dumps({"id": "b", "text": "jerk"})]
-    result = runner.invoke(app, ["simulate", "--jsonl", str(write_jsonl(tmp_path, lines))])
-    out = [json.loads(line) for line in result.stdout.splitlines()]
-    assert [o["case_id"] for o in out] == ["a", "b"]
-    assert all(o["error"]["code"] == "text_not_available" for o in out)
-
-
 def test_simulate_missing_file_is_an_error(tmp_path: Path) -> None:
     """A missing input file exits non-zero with a message."""
     result = runner.invoke(app, ["simulate", "--jsonl", str(tmp_path / "nope.jsonl")])
@@ -159,10 +141,3 @@ def test_eval_interview_command_json_and_markdown() -> None:
     assert payload["interview"]["emergencies_missed"] == 0
     markdown = runner.invoke(app, ["eval", "--interview", str(DEV), "--markdown"])
     assert "| interview |" in markdown.stdout and "| full evidence |" in markdown.stdout
-
-
-def test_eval_interview_from_text_needs_the_parser(monkeypatch: pytest.MonkeyPatch) -> None:
-    """eval --interview --text fails clearly when free text cannot be read."""
-    monkeypatch.setattr("twitchcheck.cli.interview_eval.load_parser", lambda: None)
-    result = runner.invoke(app, ["eval", "--interview", "--text", str(DEV)])
-    assert result.exit_code != 0 and "not available" in result.stderr

@@ -19,7 +19,7 @@ from twitchcheck.engine.evidence import EvidenceError, parse_case
 from twitchcheck.kb.loader import KnowledgeBase
 from twitchcheck.nlp import MAX_CHARS, NO_SYMPTOMS, TextError, lexicon_faults, parse_text
 from twitchcheck.nlp.lexicon import LEXICON_PATH
-from twitchcheck.service import assess_text
+from twitchcheck.service import assess
 
 TODAY = date(2026, 6, 15)
 
@@ -331,7 +331,7 @@ def test_too_long_text_is_an_error(kb: KnowledgeBase) -> None:
 def test_text_errors_reach_the_assess_path() -> None:
     """A TextError is also an EvidenceError, so ``assess --text`` reports it instead of crashing."""
     with pytest.raises(EvidenceError) as caught:
-        assess_text("")
+        assess("")
     assert isinstance(caught.value, TextError) and caught.value.details[0]["field"] == "text"
 
 

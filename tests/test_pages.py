@@ -20,7 +20,6 @@ from twitchcheck.web.state import decode
 HTML = {"accept": "text/html"}
 MAX_PAGE_BYTES = 100_000
 STATIC = Path(__file__).parent.parent / "src" / "twitchcheck" / "web" / "static"
-needs_text = pytest.mark.skipif(not services.text_available(), reason="twitchcheck.nlp is not available")
 
 
 class Page(HTMLParser):
@@ -109,7 +108,6 @@ def test_home_is_accessible(client: TestClient) -> None:
     assert p.find("form", method="post", action="/start")
 
 
-@needs_text
 def test_describe_starts_interview_with_what_was_read(client: TestClient) -> None:
     """A description leads to the first question, showing what was read from it."""
     url = start(client, text="My left calf keeps twitching, no weakness", age="30", sex="female", mode="describe")

@@ -29,7 +29,7 @@ CASES = [
 def test_tiny_kb_matches_pgmpy(tiny: Engine, raw: dict) -> None:
     """On the tiny knowledge base, P(condition | evidence) agrees with pgmpy to 1e-9."""
     case = tiny.case(raw)
-    ours = {c["id"]: c for c in tiny.assess(case)["conditions"]}
+    ours = {c["id"]: c for c in tiny.assess(case).to_json_dict()["conditions"]}
     theirs = reference_differential(tiny.model, case)
     for cid, p in theirs.items():
         assert ours[cid]["probability"] == pytest.approx(p, abs=1e-4)

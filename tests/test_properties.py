@@ -48,7 +48,7 @@ def level(result: dict[str, Any]) -> int:
 @given(cases)
 def test_probabilities_sum_to_one(raw: dict[str, Any]) -> None:
     """Causes and movement types each form a probability distribution, sorted highest first."""
-    result = ENGINE.assess(raw)
+    result = ENGINE.assess(raw).to_json_dict()
     for key in ("conditions", "movement"):
         values = [entry["probability"] for entry in result[key]]
         assert sum(values) == pytest.approx(1.0, abs=1e-9)
@@ -67,9 +67,9 @@ def test_a_present_red_flag_never_lowers_triage(raw: dict[str, Any], flag: str) 
     case = parse_case({"evidence": others}, ENGINE.kb.findings)
     keys = {(i.id, i.state if i.value is None else str(i.value), False) for i in case.evidence}
     assume(len(keys & ENGINE.model.cautious_keys) < ENGINE.kb.policy.cautious_readings)
-    present = ENGINE.assess({**raw, "evidence": [*others, {"id": flag, "state": "present"}]})
+    present = ENGINE.assess({**raw, "evidence": [*others, {"id": flag, "state": "present"}]}).to_json_dict()
     for state in ("absent", "unknown"):
-        other = ENGINE.assess({**raw, "evidence": [*others, {"id": flag, "state": state}]})
+        other = ENGINE.assess({**raw, "evidence": [*others, {"id": flag, "state": state}]}).to_json_dict()
         assert level(present) >= level(other)
 
 
@@ -79,8 +79,8 @@ def test_unknown_evidence_changes_nothing(raw: dict[str, Any], extra: list) -> N
     """Adding 'unknown' answers about new findings leaves causes, movement and triage unchanged."""
     known = {e["id"] for e in raw["evidence"]}
     unknowns = [{"id": f.id, "state": "unknown"} for f in extra if f.id not in known]
-    before = ENGINE.assess(raw)
-    after = ENGINE.assess({**raw, "evidence": [*raw["evidence"], *unknowns]})
+    before = ENGINE.assess(raw).to_json_dict()
+    after = ENGINE.assess({**raw, "evidence": [*raw["evidence"], *unknowns]}).to_json_dict()
     for key in ("conditions", "movement", "triage"):
         assert before[key] == after[key]
 

@@ -23,7 +23,7 @@ SETTINGS = settings(max_examples=40, deadline=None, suppress_health_check=[Healt
 
 
 def level_of(raw: dict[str, Any]) -> int:
-    return TRIAGE_ORDER.index(ENGINE.assess(raw)["triage"]["level"])
+    return TRIAGE_ORDER.index(ENGINE.assess(raw).to_json_dict()["triage"]["level"])
 
 
 def minimal_evidence(rule: RedFlagRule) -> dict[str, Any]:
@@ -93,9 +93,9 @@ def test_a_finding_no_harmless_cause_explains_is_never_sent_home() -> None:
             {"id": "duration_days", "state": "present", "value": 3},
         ],
     }
-    assert ENGINE.assess(calf)["triage"]["level"] == "self_care"
+    assert ENGINE.assess(calf).to_json_dict()["triage"]["level"] == "self_care"
     fid = unexplained_symptom()
-    result = ENGINE.assess({**calf, "evidence": [*calf["evidence"], {"id": fid, "state": "present"}]})
+    result = ENGINE.assess({**calf, "evidence": [*calf["evidence"], {"id": fid, "state": "present"}]}).to_json_dict()
     assert result["triage"]["level"] != "self_care"
     assert result["triage"]["fits_harmless_pattern"] is False
     assert any("harmless pattern" in reason for reason in result["triage"]["reasons"])
@@ -104,15 +104,15 @@ def test_a_finding_no_harmless_cause_explains_is_never_sent_home() -> None:
 def test_unscreened_self_care_says_so_and_lists_the_unasked_warning_signs() -> None:
     """Before the warning signs are answered, self-care is qualified; once all are answered it is not."""
     calf = [{"id": "loc_calf", "state": "present"}, {"id": "duration_days", "state": "present", "value": 3}]
-    first = ENGINE.assess({"age": 30, "evidence": calf})["triage"]
+    first = ENGINE.assess({"age": 30, "evidence": calf}).to_json_dict()["triage"]
     assert first["level"] == "self_care" and first["screened"] is False
     assert {"loss_of_function", "breathing_difficulty", "seizure"} <= set(first["unasked_warning_signs"])
     assert "if none of the warning signs apply" in first["label"]
     denied = [{"id": fid, "state": "absent"} for fid in first["unasked_warning_signs"]]
     dont_know = [{"id": first["unasked_warning_signs"][0], "state": "unknown"}]
-    half = ENGINE.assess({"age": 30, "evidence": [*calf, *denied[1:], *dont_know]})["triage"]
+    half = ENGINE.assess({"age": 30, "evidence": [*calf, *denied[1:], *dont_know]}).to_json_dict()["triage"]
     assert half["screened"] is False and half["unasked_warning_signs"] == first["unasked_warning_signs"][:1]
-    done = ENGINE.assess({"age": 30, "evidence": [*calf, *denied]})["triage"]
+    done = ENGINE.assess({"age": 30, "evidence": [*calf, *denied]}).to_json_dict()["triage"]
     assert done["screened"] is True and done["unasked_warning_signs"] == []
     assert done["label"] == ENGINE.kb.policy.levels[0].label
 
@@ -177,7 +177,7 @@ def test_the_lookahead_level_equals_the_assessment_after_that_answer(raw: dict[s
         item = EvidenceItem(fid, "present", next(b.max or 99_999 for b in finding.bins if b.id == outcome))
     after = with_answers(case, [item])
     assert int(la.levels[k]) == int(triage_levels(MODEL, after).level[0])
-    assert TRIAGE_ORDER.index(ENGINE.assess(after)["triage"]["level"]) == int(la.levels[k])
+    assert TRIAGE_ORDER.index(ENGINE.assess(after).to_json_dict()["triage"]["level"]) == int(la.levels[k])
 
 
 SAME_DAY_RULES = [r for r in ENGINE.kb.red_flags if r.level in ("urgent", "emergency")]

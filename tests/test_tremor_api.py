@@ -186,7 +186,7 @@ def test_use_in_a_check_starts_the_interview_with_the_measurement(client: TestCl
     assert target.path in ("/interview", "/result")
     state = decode(parse_qs(target.query)["s"][0])
     assert state.age == 66 and {i.id for i in state.initial} == {e["id"] for e in measured}
-    result = services.assess_state(state)
+    result = services.assess_state(state).to_json_dict()
     assert result["conditions"][0]["id"] == "parkinsons_disease"
     page = client.get(f"/result?s={parse_qs(target.query)['s'][0]}").text
     assert "Phone measurement: tremor with the hands resting" in page

@@ -63,16 +63,16 @@ def test_als_is_not_first_for_twitching_without_weakness(engine: Engine) -> None
         present = {e["id"] for e in v.evidence if e["state"] == "present"}
         if present & {"weakness", "muscle_wasting", "swallowing_difficulty", "speech_difficulty"}:
             continue
-        if engine.assess(v.case())["conditions"][0]["id"] == "als":
+        if engine.assess(v.case()).to_json_dict()["conditions"][0]["id"] == "als":
             wrongly_first.append(v.id)
     assert wrongly_first == []
 
 
 def test_from_the_lay_text_alone(engine: Engine) -> None:
     """Read from the lay text only, the vignettes still keep every emergency and most causes."""
-    from twitchcheck.service import assess_text
+    from twitchcheck.service import assess
 
-    results = [outcome(v, assess_text(v.text, age=v.age, sex=v.sex)) for v in load_vignettes(DEV)]
+    results = [outcome(v, assess(v.text, age=v.age, sex=v.sex)) for v in load_vignettes(DEV)]
     s = summarise(results)
     assert s.emergencies_missed == 0
     assert s.top3 >= 0.85

@@ -20,6 +20,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from twitchcheck.errors import TwitchcheckError
 from twitchcheck.web import services
 from twitchcheck.web.app import create_app
 
@@ -53,7 +54,7 @@ def test_cpu_work_runs_off_the_event_loop(
     def busy(*args: Any, **kwargs: Any) -> Any:
         started.set()
         released.append(release.wait(5))  # True only if /healthz answered while this request was busy
-        raise services.ServiceError(503, "busy", "stand-in for a long computation")
+        raise TwitchcheckError("unavailable", "busy", "stand-in for a long computation")
 
     monkeypatch.setattr(services, service, busy)
 

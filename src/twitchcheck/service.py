@@ -1,13 +1,22 @@
-"""Service functions shared by the CLI and the web app: load once, then call the pure engine."""
+"""The core that every shell calls: load the knowledge base once, read text, assess.
+
+``assess(text, evidence, age, sex)`` is the one assessment of a description and/or structured
+evidence: the evidence read from the text comes first, then the given evidence, which wins where both
+speak of the same finding; age and sex given here win over those read from the text. The CLI (one
+case, ``--jsonl``, ``eval``) and the web (pages and API) all call it, so the same input gives the
+same answer everywhere. Problems are raised as ``TwitchcheckError`` (``twitchcheck.errors``).
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from functools import lru_cache
 from typing import Any
 
-from twitchcheck.engine import Assessment, Engine, EvidenceError
+from twitchcheck.engine import Assessment, Case, Engine, EvidenceError
 from twitchcheck.kb.loader import default_knowledge_base
+
+Raw = Mapping[str, Any]
 
 
 @lru_cache(maxsize=1)
@@ -16,30 +25,47 @@ def default_engine() -> Engine:
     return Engine.from_kb(default_knowledge_base())
 
 
-def assess_raw(raw: Mapping[str, Any]) -> Assessment:
-    """Assess a ``{"age", "sex", "evidence"}`` mapping; raises EvidenceError on bad input."""
-    return default_engine().assess(raw)
+def parse(text: str) -> dict[str, Any]:
+    """Read a description into evidence, age, sex and the rest (what ``twitchcheck parse`` prints).
 
-
-def text_support_error() -> str | None:
-    """Why free text cannot be read here, or None when it can."""
-    try:
-        import twitchcheck.nlp  # noqa: F401
-    except ImportError:
-        return "reading free text is not available yet (it comes with twitchcheck.nlp); use --evidence"
-    return None
-
-
-def assess_text(text: str, age: float | None = None, sex: str | None = None) -> Assessment:
-    """Read a description into evidence, then assess it (age and sex given here override the text)."""
-    if (why := text_support_error()) is not None:
-        raise EvidenceError(why, [{"field": "text", "problem": why}])
+    Raises TextError (an invalid-kind TwitchcheckError) for text that cannot be read.
+    """
     from twitchcheck.nlp import parse_text
 
-    parsed = parse_text(text, default_engine().kb)
-    raw = {
-        "age": age if age is not None else parsed.get("age"),
-        "sex": sex if sex is not None else parsed.get("sex"),
-        "evidence": parsed["evidence"],
-    }
-    return assess_raw(raw)
+    return parse_text(text, default_engine().kb)
+
+
+def case_from(
+    text: str | None = None,
+    evidence: Sequence[Raw] | None = None,
+    age: float | None = None,
+    sex: str | None = None,
+) -> tuple[Case, dict[str, Any] | None]:
+    """The validated case for text and/or evidence, and what was read from the text (if any)."""
+    if evidence is not None and not isinstance(evidence, list | tuple):
+        raise EvidenceError("the evidence has problems", [{"field": "evidence", "problem": "evidence must be a list"}])
+    items: list[Any] = []
+    parsed = None
+    if text is not None:
+        parsed = parse(text)
+        items += parsed["evidence"]
+        age = age if age is not None else parsed.get("age")
+        sex = sex if sex is not None else parsed.get("sex")
+    items += list(evidence or [])
+    return default_engine().case({"age": age, "sex": sex, "evidence": items}), parsed
+
+
+def assess(
+    text: str | None = None,
+    evidence: Sequence[Raw] | None = None,
+    age: float | None = None,
+    sex: str | None = None,
+) -> Assessment:
+    """The assessment of a description and/or structured evidence (see the module docstring)."""
+    case, _ = case_from(text, evidence, age, sex)
+    return default_engine().assess(case)
+
+
+def assess_raw(raw: Raw) -> Assessment:
+    """Assess a ``{"age", "sex", "evidence"}`` mapping; raises EvidenceError on bad input."""
+    return default_engine().assess(raw)

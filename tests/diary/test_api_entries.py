@@ -89,7 +89,7 @@ def test_medications_symptoms_and_assessments(client: TestClient, auth: dict[str
         headers=auth,
     )
     assert symptom.status_code == 201 and symptom.json()["symptom"] == "weakness"
-    assessment = assess_raw({"age": 30, "evidence": [{"id": "loc_eyelid", "state": "present"}]})
+    assessment = assess_raw({"age": 30, "evidence": [{"id": "loc_eyelid", "state": "present"}]}).to_json_dict()
     saved = client.post("/api/v1/diary/assessments", json=assessment, headers=auth)
     assert saved.status_code == 201 and saved.json()["triage_level"] == assessment["triage"]["level"]
     full = client.get(f"/api/v1/diary/assessments/{saved.json()['id']}", headers=auth).json()

@@ -40,7 +40,7 @@ def filled(client: TestClient, make_user: Any) -> dict[str, str]:
                 {"id": "duration_days", "state": "present", "value": 21},
             ],
         }
-    )
+    ).to_json_dict()
     client.post("/api/v1/diary/assessments", json=assessment, headers=headers)
     return headers
 

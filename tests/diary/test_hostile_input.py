@@ -135,3 +135,15 @@ def test_deeply_nested_assessment_is_refused(client: TestClient, auth: dict[str,
     body = ASSESSMENT | {"extra": deep}
     check_error(client.post("/api/v1/diary/assessments", json=body, headers=auth), 422, "invalid_assessment")
     assert client.get("/api/v1/diary/assessments", headers=auth).json() == []
+
+
+def test_a_whole_assessment_with_a_wrong_part_is_refused(
+    client: TestClient, auth: dict[str, str], check_error: Any
+) -> None:
+    """A saved assessment that has every part is checked by the engine's model: a bad probability is a 422."""
+    from twitchcheck.service import assess_raw
+
+    good = assess_raw({"age": 30, "evidence": [{"id": "loc_calf", "state": "present"}]}).to_json_dict()
+    assert client.post("/api/v1/diary/assessments", json=good, headers=auth).status_code == 201
+    bad = {**good, "conditions": [{**good["conditions"][0], "probability": "high"}]}
+    check_error(client.post("/api/v1/diary/assessments", json=bad, headers=auth), 422, "invalid_assessment")

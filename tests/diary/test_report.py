@@ -26,7 +26,12 @@ def tables() -> frames.DiaryFrames:
         {"id": "muscle_wasting", "state": "absent"},
         {"id": "duration_days", "state": "present", "value": 40},
     ]
-    saved = [{"saved_at": datetime.now() - timedelta(days=2), "data": assess_raw({"age": 34, "evidence": evidence})}]
+    saved = [
+        {
+            "saved_at": datetime.now() - timedelta(days=2),
+            "data": assess_raw({"age": 34, "evidence": evidence}).to_json_dict(),
+        }
+    ]
     symptoms = data["symptoms"] + [{"date": data["days"][-5]["date"], "symptom": "numbness_tingling", "severity": 2}]
     return frames.build(
         episodes=data["episodes"],

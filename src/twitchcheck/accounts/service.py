@@ -7,7 +7,7 @@ delays (``throttle``); passwords follow ``policy`` (12+ characters, not common o
 account: an unknown email is checked against a dummy hash (the same work as a wrong password) and
 registering a taken address hashes the password too and answers in words that confirm nothing.
 
-Browser sessions end after ``SESSION_IDLE`` without use (30 minutes) and at most ``SESSION_LIFETIME``
+Browser sessions end after ``session_idle()`` without use (30 minutes) and at most ``SESSION_LIFETIME``
 (12 hours) after sign-in, as ASVS level 2 asks; API tokens last ``TOKEN_LIFETIME``. Changing the
 password or recovering the account signs out every other session and token.
 """
@@ -29,14 +29,14 @@ from twitchcheck.accounts import recovery, throttle
 from twitchcheck.accounts.passwords import hash_password, needs_rehash, verify_password
 from twitchcheck.accounts.policy import MAX_PASSWORD, MIN_PASSWORD, password_problem
 from twitchcheck.diary import models as m
-from twitchcheck.diary.errors import DiaryError, invalid
+from twitchcheck.errors import TwitchcheckError, invalid
+from twitchcheck.settings import settings
 
 __all__ = ["MAX_PASSWORD", "MIN_PASSWORD"]
 
 EMAIL_RE = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,255}\.[^@\s.]{2,63}$")
 TOKEN_LIFETIME = timedelta(days=30)
 SESSION_LIFETIME = timedelta(hours=12)
-SESSION_IDLE = timedelta(minutes=float(os.environ.get("TWITCHCHECK_SESSION_IDLE_MINUTES", "30")))
 TOUCH_EVERY = timedelta(seconds=60)  # a session's last use is written at most once a minute
 LOCAL_EMAIL = None  # the command line's local profile has no email and no password
 CANNOT_REGISTER = (
@@ -91,14 +91,14 @@ def register(session: Session, *, email: str, password: str, timezone: str = "UT
     check_timezone(timezone)
     password_hash = hash_password(password)  # before the look-up, so a taken address takes as long
     if session.scalar(select(m.User.id).where(m.User.email == address)) is not None:
-        raise DiaryError(409, "cannot_register", CANNOT_REGISTER)
+        raise TwitchcheckError("conflict", "cannot_register", CANNOT_REGISTER)
     user = m.User(email=address, password_hash=password_hash, timezone=timezone)
     try:
         with session.begin_nested():
             session.add(user)
             session.flush()
     except IntegrityError:
-        raise DiaryError(409, "cannot_register", CANNOT_REGISTER) from None
+        raise TwitchcheckError("conflict", "cannot_register", CANNOT_REGISTER) from None
     return Registered(user, recovery.new_codes(session, user_id=user.id))
 
 
@@ -107,7 +107,7 @@ class LoginResult:
     """The person signed in, or the error to report (after the failure has been recorded)."""
 
     user: m.User | None
-    error: DiaryError | None = None
+    error: TwitchcheckError | None = None
 
 
 def _client(client: str | None) -> str:
@@ -128,14 +128,16 @@ def login(session: Session, *, email: str, password: str, client: str) -> LoginR
     ok = verify_password(user.password_hash if user is not None else None, password)
     if user is None or not ok:
         throttle.record_failure(session, key=key, client=client)
-        return LoginResult(None, DiaryError(401, "invalid_credentials", "the email or password is wrong"))
+        return LoginResult(
+            None, TwitchcheckError("unauthorized", "invalid_credentials", "the email or password is wrong")
+        )
     throttle.clear(session, key=key, client=client)
     if user.password_hash and needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return LoginResult(user)
 
 
-def confirm_password(session: Session, *, user: m.User, password: str, client: str) -> DiaryError | None:
+def confirm_password(session: Session, *, user: m.User, password: str, client: str) -> TwitchcheckError | None:
     """Check a signed-in person's password before something grave (throttled like signing in)."""
     key, client = throttle.account_key(user.email or user.uid), _client(client)
     if (limited := throttle.check(session, key=key, client=client)) is not None:
@@ -143,7 +145,7 @@ def confirm_password(session: Session, *, user: m.User, password: str, client: s
     stored = session.scalar(select(m.User.password_hash).where(m.User.id == user.id))
     if not verify_password(stored, password):
         throttle.record_failure(session, key=key, client=client)
-        return DiaryError(403, "invalid_credentials", "that password is not right; nothing was changed")
+        return TwitchcheckError("forbidden", "invalid_credentials", "that password is not right; nothing was changed")
     return None
 
 
@@ -154,7 +156,7 @@ def set_password(session: Session, *, user: m.User, new_password: str, keep_toke
     sign_out_everywhere(session, user_id=user.id, keep_token=keep_token)
 
 
-def recover(session: Session, *, email: str, code: str, new_password: str, client: str) -> DiaryError | None:
+def recover(session: Session, *, email: str, code: str, new_password: str, client: str) -> TwitchcheckError | None:
     """Set a new password with a one-time recovery code (throttled like signing in); None when done."""
     key, client = throttle.account_key(email), _client(client)
     if (limited := throttle.check(session, key=key, client=client)) is not None:
@@ -164,7 +166,9 @@ def recover(session: Session, *, email: str, code: str, new_password: str, clien
         check_new_password(new_password, user.email)
     if user is None or not recovery.use_code(session, user_id=user.id, code=code):
         throttle.record_failure(session, key=key, client=client)
-        return DiaryError(401, "invalid_recovery", "the email or recovery code is wrong (each code works once)")
+        return TwitchcheckError(
+            "unauthorized", "invalid_recovery", "the email or recovery code is wrong (each code works once)"
+        )
     set_password(session, user=user, new_password=new_password)
     throttle.clear(session, key=key, client=client)
     return None
@@ -215,15 +219,20 @@ def start_session(session: Session, *, user_id: int) -> tuple[str, str]:
 
 
 def session_for_cookie(session: Session, *, cookie: str) -> tuple[m.User, m.WebSession] | None:
-    """The user and session of a live session cookie (not expired, used within ``SESSION_IDLE``), or None."""
+    """The user and session of a live session cookie (not expired, used within ``session_idle()``), or None."""
     now = m.utcnow()
     seen = func.coalesce(m.WebSession.last_seen_at, m.WebSession.created_at)
     row = session.execute(
         select(m.User, m.WebSession)
         .join(m.WebSession, m.WebSession.user_id == m.User.id)
-        .where(m.WebSession.token_hash == _digest(cookie), m.WebSession.expires_at > now, seen > now - SESSION_IDLE)
+        .where(m.WebSession.token_hash == _digest(cookie), m.WebSession.expires_at > now, seen > now - session_idle())
     ).one_or_none()
     return (row[0], row[1]) if row else None
+
+
+def session_idle() -> timedelta:
+    """How long a browser session lives without use (``TWITCHCHECK_SESSION_IDLE_MINUTES``, 30 by default)."""
+    return timedelta(minutes=settings().session_idle_minutes)
 
 
 def needs_touch(web_session: m.WebSession) -> bool:
@@ -233,7 +242,7 @@ def needs_touch(web_session: m.WebSession) -> bool:
 
 
 def touch_session(session: Session, *, session_id: int) -> None:
-    """Record that a browser session was used now (it stays alive another ``SESSION_IDLE``)."""
+    """Record that a browser session was used now (it stays alive another ``session_idle()``)."""
     session.execute(update(m.WebSession).where(m.WebSession.id == session_id).values(last_seen_at=m.utcnow()))
 
 
@@ -281,7 +290,6 @@ def local_user(session: Session) -> m.User:
 
 def _system_timezone() -> str:
     """The IANA time zone name of this computer, or UTC."""
-    import os
     from pathlib import Path
 
     if tz := os.environ.get("TZ", "").lstrip(":"):

@@ -24,7 +24,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from twitchcheck.diary import models as m
-from twitchcheck.diary.errors import DiaryError
+from twitchcheck.errors import TwitchcheckError
 
 FREE_FAILURES = 3
 BASE_DELAY = timedelta(seconds=2)
@@ -48,13 +48,15 @@ def delay_after(failures: int) -> timedelta:
     return min(BASE_DELAY * 2 ** (failures - FREE_FAILURES), MAX_DELAY)
 
 
-def _limited(seconds: float, what: str) -> DiaryError:
+def _limited(seconds: float, what: str) -> TwitchcheckError:
     wait = max(1, int(seconds + 0.999))
     when = f"{wait} seconds" if wait < 120 else f"{(wait + 59) // 60} minutes"
-    return DiaryError(429, "rate_limited", f"{what}; try again in {when}", {"retry_after_s": wait})
+    return TwitchcheckError(
+        "too_many_requests", "rate_limited", f"{what}; try again in {when}", {"retry_after_s": wait}
+    )
 
 
-def check(session: Session, *, key: str, client: str, now: datetime | None = None) -> DiaryError | None:
+def check(session: Session, *, key: str, client: str, now: datetime | None = None) -> TwitchcheckError | None:
     """The 429 to answer if this client must wait before trying this account again, else None."""
     now = now or m.utcnow()
     attempt = m.LoginAttempt

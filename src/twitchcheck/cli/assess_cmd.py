@@ -1,4 +1,8 @@
-"""``twitchcheck assess``: one assessment from an evidence file or text, or many from JSON lines."""
+"""``twitchcheck assess``: one assessment from text and/or an evidence file, or many from JSON lines.
+
+Text and evidence are assessed together, as the web does (``twitchcheck.service.assess``): the evidence
+read from the text first, then the given evidence, which wins.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +16,8 @@ import typer
 from twitchcheck.cli.errors import error_object, fail
 from twitchcheck.cli.jsonl import BadLine, finish, read_case_line, read_lines
 from twitchcheck.cli.render import render_assessment
-from twitchcheck.engine import EvidenceError
-from twitchcheck.service import assess_raw, assess_text, text_support_error
+from twitchcheck.errors import TwitchcheckError
+from twitchcheck.service import assess as assess_case
 
 SexOption = Annotated[str | None, typer.Option("--sex", help="female or male")]
 
@@ -40,16 +44,14 @@ def _assess_line(line: str | BadLine, number: int) -> dict[str, Any]:
     except BadLine as bad:
         return bad.output
     case_id = raw.get("id")
+    text, evidence = raw.get("text"), raw.get("evidence")
+    if not isinstance(text, str) and evidence is None:
+        return {"case_id": case_id, **error_object("invalid_case", "a line needs 'text' or 'evidence'")}
     try:
-        if raw.get("evidence") is not None:
-            result = assess_raw(raw)
-        elif isinstance(raw.get("text"), str):
-            result = assess_text(raw["text"], age=raw.get("age"), sex=raw.get("sex"))
-        else:
-            return {"case_id": case_id, **error_object("invalid_case", "a line needs 'text' or 'evidence'")}
-    except EvidenceError as exc:
-        return {"case_id": case_id, **error_object(exc.code, str(exc), exc.details)}
-    return {"case_id": case_id, **result}
+        result = assess_case(text if isinstance(text, str) else None, evidence, raw.get("age"), raw.get("sex"))
+    except TwitchcheckError as exc:
+        return {"case_id": case_id, **exc.to_dict()}
+    return {"case_id": case_id, **result.to_json_dict()}
 
 
 def assess(
@@ -61,9 +63,8 @@ def assess(
     as_json: Annotated[bool, typer.Option("--json", help="print JSON instead of a readable report")] = False,
 ) -> None:
     """Assess twitching: movement type, likely causes, triage, tests and self-care."""
-    given = [name for name, value in (("--evidence", evidence), ("--jsonl", jsonl), ("--text", text)) if value]
-    if len(given) != 1:
-        fail("usage", "give exactly one of --evidence, --jsonl or --text", as_json=as_json)
+    if (jsonl is None) == (evidence is None and text is None) or (jsonl is not None and (evidence or text)):
+        fail("usage", "give --text and/or --evidence, or --jsonl alone", as_json=as_json)
     if jsonl is not None:
         try:
             handle = jsonl.open("rb")
@@ -77,21 +78,19 @@ def assess(
                 sys.stdout.write(json.dumps(out) + "\n")
         finish(lines, failed)
         return
+    given: list[Any] | None = None
+    if evidence is not None:
+        raw = _read_json(evidence, as_json)
+        if not isinstance(raw, dict):
+            fail("invalid_case", "the evidence file must hold a JSON object", as_json=as_json)
+        given = raw.get("evidence")
+        age = age if age is not None else raw.get("age")
+        sex = sex if sex is not None else raw.get("sex")
     try:
-        if text is not None:
-            if (why := text_support_error()) is not None:
-                fail("text_not_available", why, as_json=as_json)
-            result = assess_text(text, age=age, sex=sex)
-        else:
-            assert evidence is not None
-            raw = _read_json(evidence, as_json)
-            if not isinstance(raw, dict):
-                fail("invalid_case", "the evidence file must hold a JSON object", as_json=as_json)
-            overrides = {k: v for k, v in (("age", age), ("sex", sex)) if v is not None}
-            result = assess_raw({**raw, **overrides})
-    except EvidenceError as exc:
-        fail(exc.code, str(exc), as_json=as_json, details=exc.details)
+        result = assess_case(text, given, age, sex)
+    except TwitchcheckError as exc:
+        fail(exc.code, exc.message, as_json=as_json, details=exc.details)
     if as_json:
-        sys.stdout.write(json.dumps(result) + "\n")
+        sys.stdout.write(json.dumps(result.to_json_dict()) + "\n")
     else:
         render_assessment(result)

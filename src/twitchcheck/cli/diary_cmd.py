@@ -32,13 +32,13 @@ def _diary(as_json: bool, *, write: bool = True) -> Iterator[tuple[Any, Any]]:
 
     from twitchcheck.accounts.service import local_user
     from twitchcheck.diary.db import get_database
-    from twitchcheck.diary.errors import DiaryError
+    from twitchcheck.errors import TwitchcheckError
 
     try:
         db = get_database()
         with db.write() as session:
             yield session, local_user(session)
-    except DiaryError as exc:
+    except TwitchcheckError as exc:
         fail(exc.code, exc.message, as_json=as_json, details=exc.details if as_json else None)
     except SQLAlchemyError as exc:
         from sqlalchemy.engine import make_url

@@ -11,13 +11,9 @@ from typing import Any, NoReturn
 
 import typer
 
+from twitchcheck.errors import error_object
 
-def error_object(code: str, message: str, details: Any = None) -> dict[str, Any]:
-    """The single error shape used by the CLI and the JSON API."""
-    error: dict[str, Any] = {"code": code, "message": message}
-    if details is not None:
-        error["details"] = details
-    return {"error": error}
+__all__ = ["error_object", "fail"]
 
 
 def fail(code: str, message: str, *, as_json: bool = False, details: Any = None, exit_code: int = 2) -> NoReturn:

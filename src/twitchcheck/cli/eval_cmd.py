@@ -25,7 +25,7 @@ from twitchcheck.evaluation.metrics import (
     summarise,
 )
 from twitchcheck.evaluation.vignettes import Vignette, load_vignettes
-from twitchcheck.service import assess_raw, assess_text, text_support_error
+from twitchcheck.service import assess, assess_raw
 
 COLUMNS: tuple[str, ...] = ("n", "top-1", "top-3", "movement", "triage exact", "safe", "in range", "over:under")
 COLUMNS += ("emerg. missed", "same-day under", "over range")
@@ -98,12 +98,10 @@ def evaluate(
     if interview:
         evaluate_interview_cmd(vignettes, cases, from_text, as_json, markdown, show_misses)
         return
-    if from_text and (why := text_support_error()) is not None:
-        fail("text_not_available", why, as_json=as_json)
     outcomes: list[Outcome] = []
     for v in cases:
         try:
-            result = assess_text(v.text, age=v.age, sex=v.sex) if from_text else assess_raw(v.case())
+            result = assess(v.text, age=v.age, sex=v.sex) if from_text else assess_raw(v.case())
         except EvidenceError as exc:
             fail("invalid_evidence", f"vignette {v.id}: {exc}", as_json=as_json, details=exc.details)
         outcomes.append(outcome(v, result))

@@ -109,11 +109,8 @@ def _age_sex(console: Console, age: float | None, sex: str | None) -> tuple[floa
 
 
 def _from_text(console: Console, model: Model, text: str) -> tuple[list[EvidenceItem], float | None, str | None]:
-    """Evidence read from the description, or nothing when free text cannot be read here."""
+    """Evidence read from the description."""
     parser = load_parser()
-    if parser is None:
-        console.print("Reading a description is not available yet; starting from scratch.\n")
-        return [], None, None
     parsed = parser(text, model.kb)
     case = parse_case({"evidence": parsed["evidence"]}, model.kb.findings, default_source="parsed")
     for item in case.evidence:

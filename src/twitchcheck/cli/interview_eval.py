@@ -17,11 +17,12 @@ from rich.console import Console
 from rich.table import Table
 
 from twitchcheck.cli.errors import fail
-from twitchcheck.cli.simulate_cmd import TEXT_UNAVAILABLE, Parser, load_parser, read_text_case
+from twitchcheck.cli.simulate_cmd import Parser, load_parser, read_text_case
 from twitchcheck.engine import EvidenceError
-from twitchcheck.engine.assess import Assessment, assess
+from twitchcheck.engine.assess import assess
 from twitchcheck.engine.evidence import Case
 from twitchcheck.engine.model import Model
+from twitchcheck.engine.result import Assessment
 from twitchcheck.evaluation.interview import (
     InterviewEvaluation,
     InterviewRun,
@@ -87,13 +88,7 @@ def evaluate_interview_cmd(
 ) -> None:
     """Run and print the interview evaluation."""
     model = default_engine().model
-    if from_text:
-        parser = load_parser()
-        if parser is None:
-            fail("text_not_available", TEXT_UNAVAILABLE, as_json=as_json)
-        play = _play_text(model, parser)
-    else:
-        play = play_structured(model)
+    play = _play_text(model, load_parser()) if from_text else play_structured(model)
     try:
         result = evaluate_interview(model, cases, play)
     except EvidenceError as exc:

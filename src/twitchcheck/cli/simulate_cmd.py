@@ -25,17 +25,14 @@ from twitchcheck.evaluation.interview import simulate_interview
 from twitchcheck.service import default_engine
 
 Parser = Callable[..., dict[str, Any]]
-TEXT_UNAVAILABLE = "free-text parsing is not available yet (it comes with twitchcheck.nlp)"
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
-def load_parser() -> Parser | None:
-    """``twitchcheck.nlp.parse_text`` if it can be imported, else None."""
-    try:
-        from twitchcheck.nlp import parse_text  # type: ignore[attr-defined,unused-ignore]
-    except ImportError:
-        return None
-    return parse_text  # type: ignore[no-any-return,unused-ignore]
+def load_parser() -> Parser:
+    """The free-text reader (``twitchcheck.nlp.parse_text``), imported when a command needs it."""
+    from twitchcheck.nlp import parse_text
+
+    return parse_text
 
 
 def first_sentence(text: str) -> str:
@@ -56,7 +53,7 @@ def read_text_case(
     return truth.evidence, initial
 
 
-def simulate_line(model: Model, line: str | BadLine, number: int, parser: Parser | None) -> dict[str, Any]:
+def simulate_line(model: Model, line: str | BadLine, number: int, parser: Parser) -> dict[str, Any]:
     """Simulate one JSON line; a bad line becomes an error object and the batch goes on."""
     try:
         if isinstance(line, BadLine):
@@ -67,8 +64,6 @@ def simulate_line(model: Model, line: str | BadLine, number: int, parser: Parser
     case_id = raw.get("id")
     if not isinstance(raw.get("text"), str):
         return {"case_id": case_id, **error_object("invalid_case", f"line {number}: a line needs a 'text' string")}
-    if parser is None:
-        return {"case_id": case_id, **error_object("text_not_available", TEXT_UNAVAILABLE)}
     try:
         truth, initial = read_text_case(model, parser, raw["text"], raw.get("age"), raw.get("sex"))
     except EvidenceError as exc:
@@ -81,7 +76,7 @@ def simulate_line(model: Model, line: str | BadLine, number: int, parser: Parser
         "questions_asked": len(run.questions),
         "questions": run.question_ids,
         "stop_reason": run.stop_reason,
-        "assessment": run.assessment,
+        "assessment": run.assessment.to_json_dict(),
     }
 
 
@@ -95,8 +90,6 @@ def simulate(
         fail("file_not_readable", f"cannot read {jsonl}: {exc.strerror}", as_json=True)
     model = default_engine().model
     parser = load_parser()
-    if parser is None:
-        sys.stderr.write(f"twitchcheck: {TEXT_UNAVAILABLE}; every line gets an error object\n")
     with handle:
         for number, line in read_lines(handle):
             sys.stdout.write(json.dumps(simulate_line(model, line, number, parser)) + "\n")

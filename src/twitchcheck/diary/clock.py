@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from twitchcheck.diary.errors import invalid
 from twitchcheck.diary.models import utcnow
+from twitchcheck.errors import invalid
 
 CLOCK_SKEW = timedelta(minutes=5)  # a phone's clock may run a little ahead
 EARLIEST = datetime(1900, 1, 1)

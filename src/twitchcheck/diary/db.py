@@ -11,7 +11,6 @@ writers queue instead of failing half-way.
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +21,8 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
-ENV_URL = "TWITCHCHECK_DATABASE_URL"
+from twitchcheck.settings import settings
+
 MIGRATIONS = Path(__file__).parent / "migrations"
 _PG_LOCK_ID = 7_211_977  # the advisory lock that serialises migrations on PostgreSQL
 
@@ -36,7 +36,7 @@ def default_url() -> str:
 
 def normalise_url(url: str | None = None) -> str:
     """The SQLAlchemy URL for a configured one: env var, default file, postgres schemes, bare paths."""
-    url = (url or os.environ.get(ENV_URL) or "").strip() or default_url()
+    url = (url or settings().database_url or "").strip() or default_url()
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from twitchcheck.diary import models as m
 from twitchcheck.diary import service as svc
-from twitchcheck.diary.errors import DiaryError
+from twitchcheck.errors import TwitchcheckError
 
 FORMAT, VERSION = "twitchcheck-diary", 1
 KINDS = ("episodes", "days", "medications", "symptoms", "assessments")
@@ -175,7 +175,9 @@ def from_csv(text: str) -> dict[str, Any]:
         raise _csv_error(1, f"the header is not valid CSV ({exc})") from None
     missing = {"record"} - set(header)
     if missing:
-        raise DiaryError(422, "invalid_import", "this CSV has no 'record' column; export a diary to see the format")
+        raise TwitchcheckError(
+            "invalid", "invalid_import", "this CSV has no 'record' column; export a diary to see the format"
+        )
     data: dict[str, Any] = {"format": FORMAT, "version": VERSION} | {kind: [] for kind in KINDS}
     fields = {"episodes": EPISODE_FIELDS, "days": DAY_FIELDS, "medications": MEDICATION_FIELDS}
     fields |= {"symptoms": SYMPTOM_FIELDS, "assessments": ("uid", "saved_at", "assessment")}
@@ -188,8 +190,10 @@ def from_csv(text: str) -> dict[str, Any]:
     return data
 
 
-def _csv_error(line: int, problem: str) -> DiaryError:
-    return DiaryError(422, "invalid_import", f"line {line}: {problem}", [{"field": f"line {line}", "problem": problem}])
+def _csv_error(line: int, problem: str) -> TwitchcheckError:
+    return TwitchcheckError(
+        "invalid", "invalid_import", f"line {line}: {problem}", [{"field": f"line {line}", "problem": problem}]
+    )
 
 
 def _csv_rows(reader: csv.DictReader[str]) -> Iterator[tuple[int, dict[str, str]]]:
@@ -212,19 +216,23 @@ def parse_upload(body: bytes) -> dict[str, Any]:
     try:
         text = body.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise DiaryError(422, "invalid_import", "the file is not UTF-8 text") from None
+        raise TwitchcheckError("invalid", "invalid_import", "the file is not UTF-8 text") from None
     if text.lstrip().startswith("{"):
         try:
             data = json.loads(text)
         except json.JSONDecodeError as exc:
-            raise DiaryError(
-                400, "invalid_json", f"the file is not valid JSON ({exc.msg}, line {exc.lineno})"
+            raise TwitchcheckError(
+                "bad_request", "invalid_json", f"the file is not valid JSON ({exc.msg}, line {exc.lineno})"
             ) from None
         except RecursionError:
-            raise DiaryError(400, "invalid_json", "the file is nested too deeply to be a diary export") from None
+            raise TwitchcheckError(
+                "bad_request", "invalid_json", "the file is nested too deeply to be a diary export"
+            ) from None
         if not isinstance(data, dict) or data.get("format") != FORMAT:
-            raise DiaryError(422, "invalid_import", f"this is not a {FORMAT} export (its 'format' is not {FORMAT!r})")
+            raise TwitchcheckError(
+                "invalid", "invalid_import", f"this is not a {FORMAT} export (its 'format' is not {FORMAT!r})"
+            )
         return data
     if not text.strip():
-        raise DiaryError(422, "invalid_import", "the file is empty")
+        raise TwitchcheckError("invalid", "invalid_import", "the file is empty")
     return from_csv(text)

@@ -19,7 +19,6 @@ from sqlalchemy.orm import Session
 
 from twitchcheck.diary import models as m
 from twitchcheck.diary import service as svc
-from twitchcheck.diary.errors import DiaryError
 from twitchcheck.diary.schemas import (
     UID_PATTERN,
     DayIn,
@@ -30,6 +29,7 @@ from twitchcheck.diary.schemas import (
     check_assessment,
     parse,
 )
+from twitchcheck.errors import TwitchcheckError
 
 KINDS = ("episodes", "days", "medications", "symptoms", "assessments")
 MAX_PROBLEMS = 50
@@ -54,8 +54,8 @@ def _problem(exc: Exception) -> list[dict[str, str]]:
     return [{"field": "", "problem": getattr(exc, "message", None) or str(exc)}]
 
 
-def _field_error(name: str, problem: str) -> DiaryError:
-    return DiaryError(422, "validation_error", f"{name}: {problem}", [{"field": name, "problem": problem}])
+def _field_error(name: str, problem: str) -> TwitchcheckError:
+    return TwitchcheckError("invalid", "validation_error", f"{name}: {problem}", [{"field": name, "problem": problem}])
 
 
 def _uid(value: Any) -> str | None:
@@ -148,7 +148,7 @@ def prepare(data: dict[str, Any], *, timezone: str) -> Prepared:
         for i, row in enumerate(rows):
             try:
                 _check_row(kind, row, timezone, prepared)
-            except (DiaryError, ValueError, TypeError, KeyError) as exc:
+            except (TwitchcheckError, ValueError, TypeError, KeyError) as exc:
                 for detail in _problem(exc):
                     where = f"{kind}[{i}]" + (f".{detail['field']}" if detail["field"] else "")
                     problems.append({"field": where, "problem": detail["problem"]})
@@ -160,7 +160,7 @@ def prepare(data: dict[str, Any], *, timezone: str) -> Prepared:
         first = problems[0]
         message = f"nothing was imported: {first['field']}: {first['problem']}"
         more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
-        raise DiaryError(422, "invalid_import", message + more, problems[:MAX_PROBLEMS])
+        raise TwitchcheckError("invalid", "invalid_import", message + more, problems[:MAX_PROBLEMS])
     return prepared
 
 

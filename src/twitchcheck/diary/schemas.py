@@ -16,12 +16,14 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from pydantic_core import PydanticCustomError
 
 from twitchcheck.diary import vocab
-from twitchcheck.diary.errors import DiaryError
+from twitchcheck.engine.result import Assessment
+from twitchcheck.errors import TwitchcheckError
 
 MAX_NOTES = 2000
 MAX_NAME = 200
 MAX_SUPPLEMENTS = 30
 LEVELS = ("self_care", "routine", "soon", "urgent", "emergency")
+ASSESSMENT_PARTS = frozenset(Assessment.model_fields)
 MAX_ASSESSMENT_DEPTH = 32  # an assessment nests about 5 levels; JSON encoders stop at a few hundred
 UID_PATTERN = re.compile(r"[0-9a-f]{32}")  # a record identity, as export writes it
 
@@ -195,9 +197,14 @@ def nesting_depth(value: Any) -> int:
 
 
 def check_assessment(data: Any) -> dict[str, Any]:
-    """An assessment as the engine returns it (the contract's shape); refuse anything else."""
+    """An assessment as the engine returns it (the contract's shape); refuse anything else.
+
+    One with every part of today's assessment is validated whole by the engine's own model
+    (``twitchcheck.engine.Assessment``); one saved by an earlier version, without the parts added
+    since, needs its triage level and lists.
+    """
     if not isinstance(data, dict):
-        raise DiaryError(422, "invalid_assessment", "an assessment must be a JSON object")
+        raise TwitchcheckError("invalid", "invalid_assessment", "an assessment must be a JSON object")
     problems = []
     triage = data.get("triage")
     if not isinstance(triage, dict) or triage.get("level") not in LEVELS:
@@ -207,13 +214,18 @@ def check_assessment(data: Any) -> dict[str, Any]:
             problems.append({"field": key, "problem": "must be a list"})
     if nesting_depth(data) > MAX_ASSESSMENT_DEPTH:
         problems.append({"field": "", "problem": f"is nested more than {MAX_ASSESSMENT_DEPTH} levels deep"})
+    if not problems and data.keys() >= ASSESSMENT_PARTS:
+        try:
+            Assessment.model_validate(data)
+        except ValidationError as exc:
+            problems = [{"field": ".".join(map(str, e["loc"])), "problem": e["msg"]} for e in exc.errors()[:20]]
     if problems:
-        raise DiaryError(422, "invalid_assessment", "this is not an assessment from twitchcheck", problems)
+        raise TwitchcheckError("invalid", "invalid_assessment", "this is not an assessment from twitchcheck", problems)
     return data
 
 
 def parse(model: type[Strict], data: Any) -> Any:
-    """Validate plain data (a form, a CSV row, a CLI call) into a model, or raise a 422 DiaryError."""
+    """Validate plain data (a form, a CSV row, a CLI call) into a model, or raise a 422 TwitchcheckError."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -225,4 +237,6 @@ def parse(model: type[Strict], data: Any) -> Any:
             for err in exc.errors()
         ]
         first = details[0]
-        raise DiaryError(422, "validation_error", f"{first['field']}: {first['problem']}", details) from None
+        raise TwitchcheckError(
+            "invalid", "validation_error", f"{first['field']}: {first['problem']}", details
+        ) from None

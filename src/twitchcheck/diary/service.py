@@ -26,7 +26,6 @@ from twitchcheck.diary.clock import (
     to_storage,
     zone,
 )
-from twitchcheck.diary.errors import DiaryError, invalid, not_found
 from twitchcheck.diary.schemas import (
     DayIn,
     EpisodeIn,
@@ -36,6 +35,7 @@ from twitchcheck.diary.schemas import (
     SymptomIn,
     check_assessment,
 )
+from twitchcheck.errors import TwitchcheckError, invalid, not_found
 
 __all__ = ["UTC", "check_date", "check_moment", "from_storage", "iso", "local_today", "to_storage", "zone"]
 
@@ -57,7 +57,9 @@ def _uid_taken(session: Session, model: type[m.Base], user_id: int, uid: str | N
         return
     existing = session.scalar(select(model.id).where(model.user_id == user_id, model.uid == uid))  # type: ignore[attr-defined]
     if existing is not None:
-        raise DiaryError(409, "duplicate", f"this entry is already in your diary (id {existing})", {"id": existing})
+        raise TwitchcheckError(
+            "conflict", "duplicate", f"this entry is already in your diary (id {existing})", {"id": existing}
+        )
 
 
 # --- Episodes ---------------------------------------------------------------------------------

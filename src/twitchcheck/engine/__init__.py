@@ -11,12 +11,37 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from twitchcheck.engine.assess import Assessment, assess
+from twitchcheck.engine.assess import assess
 from twitchcheck.engine.evidence import Case, EvidenceError, EvidenceItem, parse_case
 from twitchcheck.engine.model import Model, compile_model
+from twitchcheck.engine.result import (
+    AdviceEntry,
+    Assessment,
+    ConditionEntry,
+    EvidenceEntry,
+    MovementEntry,
+    Reason,
+    TestEntry,
+    Triage,
+)
 from twitchcheck.kb.loader import KnowledgeBase
 
-__all__ = ["Assessment", "Case", "Engine", "EvidenceError", "EvidenceItem", "compile_model", "parse_case"]
+__all__ = [
+    "AdviceEntry",
+    "Assessment",
+    "Case",
+    "ConditionEntry",
+    "Engine",
+    "EvidenceEntry",
+    "EvidenceError",
+    "EvidenceItem",
+    "MovementEntry",
+    "Reason",
+    "TestEntry",
+    "Triage",
+    "compile_model",
+    "parse_case",
+]
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Assemble an assessment (the CONTRACT.md JSON shape) from the differential and triage."""
+"""Assemble an assessment (``engine.result.Assessment``, the CONTRACT.md shape) from the differential and triage."""
 
 from __future__ import annotations
 
@@ -16,10 +16,10 @@ from twitchcheck.engine.differential import (
 )
 from twitchcheck.engine.evidence import Case
 from twitchcheck.engine.model import FloatArray, Model
+from twitchcheck.engine.result import Assessment
 from twitchcheck.engine.triage import TriageResult, triage
 from twitchcheck.kb.schema import TRIAGE_ORDER, Condition
 
-Assessment = dict[str, Any]
 LIKELY, POSSIBLE = 0.25, 0.05  # probability labels shown to people
 EXPLAIN_RATIO = 1.2  # an answer is listed for/against a cause when it moves the odds this much
 MAX_REASONS = 3  # answers listed for and against each cause, strongest first
@@ -173,7 +173,11 @@ def _uncertainty(diff: Differential, conditions: list[dict[str, Any]], case: Cas
 
 
 def assess(model: Model, case: Case) -> Assessment:
-    """Evidence in, assessment out: movement type, causes, triage, tests, advice and safety net."""
+    """Evidence in, assessment out: movement type, causes, triage, tests, advice and safety net.
+
+    The parts are assembled as plain data and validated into the frozen models in one call (pydantic's
+    core does that far faster than building each part as a model).
+    """
     diff = differential(model, case)
     tri = triage(model, case, diff)
     conditions = _conditions(model, diff, round_to_sum(diff.conditions))
@@ -183,27 +187,29 @@ def assess(model: Model, case: Case) -> Assessment:
     if tri.level == 0 and not tri.screened:
         qualified = model.kb.policy.unscreened_self_care
         label, time_frame, reasons = qualified.label, qualified.time_frame, [qualified.reason, *reasons]
-    return {
-        "age": case.age if case.age is None or not float(case.age).is_integer() else int(case.age),
-        "sex": case.sex,
-        "evidence": [item.to_dict() for item in case.evidence],
-        "movement": _movements(model, diff),
-        "conditions": conditions,
-        "triage": {
-            "level": level.id,
-            "label": label,
-            "time_frame": time_frame,
-            "clinician": tri.clinician,
-            "clinician_name": model.kb.policy.clinicians[tri.clinician],  # type: ignore[index]
-            "reasons": reasons,
-            "red_flags": [r.id for r in tri.fired],
-            "screened": tri.screened,
-            "unasked_warning_signs": tri.unasked_warning_signs,
-            "fits_harmless_pattern": not tri.poor_fit,
-        },
-        "tests": _tests(model, chosen),
-        "advice": _advice(model, chosen),
-        "safety_net": _safety_net(chosen, tri),
-        "uncertainty": _uncertainty(diff, conditions, case),
-        "disclaimer": model.kb.policy.disclaimer,
-    }
+    return Assessment.model_validate(
+        {
+            "age": case.age if case.age is None or not float(case.age).is_integer() else int(case.age),
+            "sex": case.sex,
+            "evidence": [item.to_dict() for item in case.evidence],
+            "movement": _movements(model, diff),
+            "conditions": conditions,
+            "triage": {
+                "level": level.id,
+                "label": label,
+                "time_frame": time_frame,
+                "clinician": tri.clinician,
+                "clinician_name": model.kb.policy.clinicians[tri.clinician],  # type: ignore[index]
+                "reasons": reasons,
+                "red_flags": [r.id for r in tri.fired],
+                "screened": tri.screened,
+                "unasked_warning_signs": tri.unasked_warning_signs,
+                "fits_harmless_pattern": not tri.poor_fit,
+            },
+            "tests": _tests(model, chosen),
+            "advice": _advice(model, chosen),
+            "safety_net": _safety_net(chosen, tri),
+            "uncertainty": _uncertainty(diff, conditions, case),
+            "disclaimer": model.kb.policy.disclaimer,
+        }
+    )

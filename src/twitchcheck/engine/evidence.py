@@ -11,6 +11,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from twitchcheck.errors import TwitchcheckError
 from twitchcheck.kb.schema import Finding
 
 State = Literal["present", "absent", "unknown"]
@@ -21,14 +22,13 @@ SOURCES: tuple[Source, ...] = ("initial", "asked", "parsed")
 MAX_AGE = 120
 
 
-class EvidenceError(ValueError):
+class EvidenceError(TwitchcheckError, ValueError):
     """Evidence that cannot be used; ``details`` says which item and why, ``code`` names the kind."""
 
     code = "invalid_evidence"
 
     def __init__(self, message: str, details: list[dict[str, Any]] | None = None) -> None:
-        super().__init__(message)
-        self.details = details or []
+        super().__init__("invalid", type(self).code, message, details or [])
 
 
 @dataclass(frozen=True, slots=True)

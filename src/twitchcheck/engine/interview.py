@@ -24,7 +24,7 @@ from typing import Any
 
 import numpy as np
 
-from twitchcheck.engine.assess import Assessment, assess
+from twitchcheck.engine.assess import assess
 from twitchcheck.engine.evidence import Case, EvidenceItem
 from twitchcheck.engine.lookahead import BoolArray, FloatArray, Lookahead, joint_gain, lookahead
 from twitchcheck.engine.model import Model
@@ -42,6 +42,7 @@ from twitchcheck.engine.questions import (
     rationale,
     single,
 )
+from twitchcheck.engine.result import Assessment
 from twitchcheck.kb.schema import TRIAGE_ORDER
 
 __all__ = [
@@ -116,7 +117,7 @@ class InterviewStep:
     def to_dict(self) -> dict[str, Any]:
         """{"question": {...} | null, "should_stop": bool, "assessment": {...}}."""
         question = self.question.to_dict() if self.question is not None else None
-        return {"question": question, "should_stop": self.should_stop, "assessment": self.assessment}
+        return {"question": question, "should_stop": self.should_stop, "assessment": self.assessment.to_json_dict()}
 
 
 def _warning_group(la: Lookahead) -> Question | None:

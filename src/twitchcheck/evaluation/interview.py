@@ -12,10 +12,11 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from twitchcheck.engine.assess import Assessment, assess
+from twitchcheck.engine.assess import assess
 from twitchcheck.engine.evidence import Case, EvidenceItem, parse_case
 from twitchcheck.engine.interview import MAX_QUESTIONS, Question, plan, with_answers
 from twitchcheck.engine.model import Model
+from twitchcheck.engine.result import Assessment
 from twitchcheck.evaluation.metrics import Outcome, outcome
 from twitchcheck.evaluation.vignettes import Vignette
 

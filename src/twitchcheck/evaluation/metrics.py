@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from twitchcheck.engine.result import Assessment
 from twitchcheck.evaluation.vignettes import Vignette
 from twitchcheck.kb.schema import TRIAGE_ORDER
 
@@ -70,17 +71,17 @@ class Outcome:
         return TRIAGE_ORDER.index(self.triage) > TRIAGE_ORDER.index(self.triage_high)
 
 
-def outcome(vignette: Vignette, assessment: dict[str, Any]) -> Outcome:
+def outcome(vignette: Vignette, assessment: Assessment) -> Outcome:
     """Score one assessment against its vignette."""
     exp = vignette.expected
     return Outcome(
         vignette_id=vignette.id,
         expected_condition=exp.condition,
-        ranked=[c["id"] for c in assessment["conditions"]],
+        ranked=[c.id for c in assessment.conditions],
         expected_movement=exp.movement,
-        movement=assessment["movement"][0]["id"],
+        movement=assessment.movement[0].id,
         expected_triage=exp.triage,
-        triage=assessment["triage"]["level"],
+        triage=assessment.triage.level,
         triage_low=exp.triage_range[0],
         triage_high=exp.triage_range[1],
         acceptable=tuple(exp.acceptable),

@@ -14,9 +14,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from twitchcheck.accounts import recovery
 from twitchcheck.accounts import service as accounts
 from twitchcheck.diary.db import Database
-from twitchcheck.diary.errors import DiaryError
+from twitchcheck.errors import TwitchcheckError
 from twitchcheck.web import security
 from twitchcheck.web.auth import Db, FormText, Member, SignedIn, SignedInForm, VisitorForm, Who, render
+from twitchcheck.web.errors import http_status
 
 auth_pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -58,9 +59,9 @@ def login_submit(
     """Check the details, start a session, go on."""
     try:
         user_id = _login(db, email, password, security.client_address(request))
-    except DiaryError as exc:
+    except TwitchcheckError as exc:
         ctx = {"csrf": who.csrf, "next": security.safe_next(next), "form": {"email": email}, "error": exc.message}
-        return render(request, "diary/login.html", ctx, status=exc.status)
+        return render(request, "diary/login.html", ctx, status=http_status(exc))
     return _start_session(request, db, user_id, RedirectResponse(security.safe_next(next), status_code=303))
 
 
@@ -86,14 +87,14 @@ def register_submit(
     """Create the account, sign in, and show the recovery codes once."""
     try:
         if password != confirm:
-            raise DiaryError(422, "passwords_differ", "The two passwords are not the same.")
+            raise TwitchcheckError("invalid", "passwords_differ", "The two passwords are not the same.")
         with db.write() as session:
             zone = timezone if _zone_ok(timezone) else "UTC"  # set by the page's script; UTC without it
             made = accounts.register(session, email=email, password=password, timezone=zone)
             user_id, codes = made.user.id, made.recovery_codes
-    except DiaryError as exc:
+    except TwitchcheckError as exc:
         ctx = {"csrf": who.csrf, "form": {"email": email}, "error": exc.message}
-        return render(request, "diary/register.html", ctx, status=exc.status)
+        return render(request, "diary/register.html", ctx, status=http_status(exc))
     response = render(request, "diary/recovery_codes.html", {"codes": codes, "next": "/diary?welcome=1"}, status=201)
     return _start_session(request, db, user_id, response)
 
@@ -101,7 +102,7 @@ def register_submit(
 def _zone_ok(name: str) -> bool:
     try:
         accounts.check_timezone(name)
-    except DiaryError:
+    except TwitchcheckError:
         return False
     return True
 
@@ -126,18 +127,18 @@ def recover_submit(
     """Use a recovery code: new password, every old session signed out; then sign in."""
     try:
         if password != confirm:
-            raise DiaryError(422, "passwords_differ", "The two passwords are not the same.")
+            raise TwitchcheckError("invalid", "passwords_differ", "The two passwords are not the same.")
         client = security.client_address(request)
         with db.write() as session:
             error = accounts.recover(session, email=email, code=code, new_password=password, client=client)
         if error is not None:
             raise error
-    except DiaryError as exc:
+    except TwitchcheckError as exc:
         return render(
             request,
             "diary/recover.html",
             {"csrf": who.csrf, "form": {"email": email}, "error": exc.message},
-            status=exc.status,
+            status=http_status(exc),
         )
     return RedirectResponse("/login?recovered=1", status_code=303)
 
@@ -173,7 +174,7 @@ def account_timezone(request: Request, db: Db, who: SignedInForm, timezone: Form
     return RedirectResponse("/account?saved=1", status_code=303)
 
 
-def _confirmed(request: Request, db: Database, who: Member, password: str) -> DiaryError | None:
+def _confirmed(request: Request, db: Database, who: Member, password: str) -> TwitchcheckError | None:
     with db.write() as session:
         return accounts.confirm_password(
             session, user=who.user, password=password, client=security.client_address(request)
@@ -193,13 +194,13 @@ def account_password(
     """Change the password; every session (this one too) is signed out, then this browser signs in again."""
     try:
         if password != confirm:
-            raise DiaryError(422, "passwords_differ", "The two new passwords are not the same.")
+            raise TwitchcheckError("invalid", "passwords_differ", "The two new passwords are not the same.")
         if (error := _confirmed(request, db, who, current)) is not None:
             raise error
         with db.write() as session:
             accounts.set_password(session, user=who.user, new_password=password)
-    except DiaryError as exc:
-        return _account(request, db, who, status=exc.status, password_error=exc.message)
+    except TwitchcheckError as exc:
+        return _account(request, db, who, status=http_status(exc), password_error=exc.message)
     return _start_session(request, db, who.user.id, RedirectResponse("/account?saved=password", status_code=303))
 
 
@@ -207,7 +208,7 @@ def account_password(
 def account_codes(request: Request, db: Db, who: SignedInForm, password: FormText = "") -> Response:
     """Ten new recovery codes (the old ones stop working), shown once."""
     if (error := _confirmed(request, db, who, password)) is not None:
-        return _account(request, db, who, status=error.status, codes_error=error.message)
+        return _account(request, db, who, status=http_status(error), codes_error=error.message)
     with db.write() as session:
         codes = recovery.new_codes(session, user_id=who.user.id)
     return render(request, "diary/recovery_codes.html", {"codes": codes, "next": "/account"})
@@ -227,8 +228,8 @@ def account_logout_all(request: Request, db: Db, who: SignedInForm) -> Response:
 def account_delete(request: Request, db: Db, who: SignedInForm, password: FormText = "") -> Response:
     """Delete the account and all its data, after the password is typed again."""
     if (error := _confirmed(request, db, who, password)) is not None:
-        message = "That password is not right; nothing was deleted." if error.status == 403 else error.message
-        return _account(request, db, who, status=error.status, error=message)
+        message = "That password is not right; nothing was deleted." if error.kind == "forbidden" else error.message
+        return _account(request, db, who, status=http_status(error), error=message)
     with db.write() as session:
         accounts.delete_account(session, user_id=who.user.id)
     response = RedirectResponse("/?account_deleted=1", status_code=303)

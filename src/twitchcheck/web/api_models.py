@@ -1,7 +1,8 @@
 """Request and response models of the JSON API (they are also its OpenAPI schema).
 
-Requests are checked strictly (unknown fields are an error). Responses are documented with models
-that allow extra fields, because the contract says fields may be added but never renamed.
+Requests are checked strictly (unknown fields are an error). The assessment is the engine's own model
+(``twitchcheck.engine.Assessment``); the other responses are documented with models that allow extra
+fields, because the contract says fields may be added but never renamed.
 """
 
 from __future__ import annotations
@@ -9,6 +10,8 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictFloat, StrictInt, StrictStr
+
+from twitchcheck.engine.result import Assessment
 
 MAX_TEXT = 10_000  # the free-text parser's own limit (twitchcheck.nlp.MAX_CHARS)
 MAX_EVIDENCE = 500
@@ -86,71 +89,6 @@ class ErrorOut(Loose):
     error: ErrorBody
 
 
-class Reason(Loose):
-    """An answer that moved a cause, with its likelihood ratio."""
-
-    evidence: str
-    likelihood_ratio: float
-
-
-class MovementOut(Loose):
-    """A kind of movement with its probability and the answers behind it."""
-
-    id: str
-    probability: float
-    reasons: list[str]
-
-
-class ConditionOut(Loose):
-    """A cause with its probability and the answers for and against it."""
-
-    id: str
-    name: str
-    probability: float
-    for_: list[Reason] = Field(alias="for")
-    against: list[Reason]
-
-
-class TriageOut(Loose):
-    """How urgently to see whom, and why."""
-
-    level: Literal["self_care", "routine", "soon", "urgent", "emergency"]
-    time_frame: str
-    clinician: str
-    reasons: list[str]
-    red_flags: list[str]
-
-
-class TestOut(Loose):
-    """A test a doctor may order, and why."""
-
-    id: str
-    name: str
-    why: str
-
-
-class AdviceOut(Loose):
-    """Something that helps."""
-
-    id: str
-    text: str
-
-
-class AssessmentOut(Loose):
-    """The assessment (CONTRACT.md): movement, causes, triage, tests, advice, safety net, disclaimer."""
-
-    age: float | None
-    sex: str | None
-    evidence: list[dict[str, Any]]
-    movement: list[MovementOut]
-    conditions: list[ConditionOut]
-    triage: TriageOut
-    tests: list[TestOut]
-    advice: list[AdviceOut]
-    safety_net: list[str]
-    disclaimer: str
-
-
 class QuestionOut(Loose):
     """The next question: wording, kind, options and why it is asked."""
 
@@ -166,7 +104,7 @@ class InterviewOut(Loose):
 
     question: QuestionOut | None
     should_stop: bool
-    assessment: AssessmentOut
+    assessment: Assessment
 
 
 class ParseOut(Loose):

@@ -12,7 +12,6 @@ import gc
 import hashlib
 import importlib.metadata
 import logging
-import os
 from collections.abc import AsyncIterator, Awaitable, Callable, MutableMapping
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -22,6 +21,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from twitchcheck.settings import settings
 from twitchcheck.web import diary_setup, errors
 from twitchcheck.web.routes_api import api, health
 from twitchcheck.web.routes_interview import interview
@@ -82,7 +82,7 @@ def warm_up() -> None:
 
     services.engine()
     searcher()
-    if services.text_available() and os.environ.get("TWITCHCHECK_WARM_NLP", "1") != "0":
+    if settings().warm_nlp:
         services.parse(WARM_UP_TEXT)
     # The knowledge base, the engine and the language model are long-lived: move them out of the
     # garbage collector's view, so that its full collections stay short (they otherwise walk

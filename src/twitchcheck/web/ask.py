@@ -15,9 +15,9 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from twitchcheck.errors import TwitchcheckError
 from twitchcheck.kb.faq import FaqEntry, default_faq
 from twitchcheck.service import default_engine
-from twitchcheck.web.errors import ServiceError
 from twitchcheck.web.views import source_list
 
 SIMILAR = 5
@@ -116,12 +116,12 @@ def ask(question: str) -> dict[str, Any]:
     """The reply to a question: the closest FAQ answer (if close enough) and similar questions."""
     text = " ".join(question.split())
     if not text:
-        raise ServiceError(
-            422, "invalid_question", "the question is empty", [{"field": "question", "problem": "empty"}]
+        raise TwitchcheckError(
+            "invalid", "invalid_question", "the question is empty", [{"field": "question", "problem": "empty"}]
         )
     if len(text) > MAX_QUESTION:
         problem = f"the question is longer than {MAX_QUESTION} characters"
-        raise ServiceError(422, "invalid_question", problem, [{"field": "question", "problem": problem}])
+        raise TwitchcheckError("invalid", "invalid_question", problem, [{"field": "question", "problem": problem}])
     s = searcher()
     scores = s.index.scores(text)
     order = [int(i) for i in np.argsort(-scores, kind="stable")]
@@ -153,7 +153,7 @@ def faq_entry(entry_id: str) -> dict[str, Any]:
     s = searcher()
     position = next((i for i, e in enumerate(s.entries) if e.id == entry_id), None)
     if position is None:
-        raise ServiceError(404, "unknown_question", f"there is no FAQ entry {entry_id!r}")
+        raise TwitchcheckError("not_found", "unknown_question", f"there is no FAQ entry {entry_id!r}")
     entry = s.entries[position]
     scores = s.index.scores(entry.question)
     order = [int(i) for i in np.argsort(-scores, kind="stable") if int(i) != position][:SIMILAR]

@@ -22,7 +22,7 @@ from twitchcheck.accounts import recovery
 from twitchcheck.accounts import service as accounts
 from twitchcheck.diary import models as m
 from twitchcheck.diary.db import Database, get_database
-from twitchcheck.diary.errors import DiaryError
+from twitchcheck.errors import TwitchcheckError
 from twitchcheck.web import security
 from twitchcheck.web.api_models import ErrorOut
 from twitchcheck.web.jsonresp import JSONResponse
@@ -60,8 +60,10 @@ def _bearer(request: Request) -> str:
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
-        raise DiaryError(
-            401, "unauthorized", "sign in first: send 'Authorization: Bearer <token>' (POST /api/v1/auth/login)"
+        raise TwitchcheckError(
+            "unauthorized",
+            "unauthorized",
+            "sign in first: send 'Authorization: Bearer <token>' (POST /api/v1/auth/login)",
         )
     return token.strip()
 
@@ -72,7 +74,9 @@ def api_user(request: Request, db: Db) -> m.User:
     with db.read() as session:
         user = accounts.user_for_token(session, token=token)
     if user is None:
-        raise DiaryError(401, "invalid_token", "this token is not valid (expired or signed out); sign in again")
+        raise TwitchcheckError(
+            "unauthorized", "invalid_token", "this token is not valid (expired or signed out); sign in again"
+        )
     return user
 
 

@@ -19,8 +19,8 @@ from pydantic import BaseModel
 from twitchcheck.diary import export as export_mod
 from twitchcheck.diary import importer
 from twitchcheck.diary import service as svc
-from twitchcheck.diary.errors import DiaryError
 from twitchcheck.diary.schemas import DayIn, EpisodeIn, EpisodePatch, MedicationIn, MedicationPatch, SymptomIn
+from twitchcheck.errors import TwitchcheckError
 from twitchcheck.web.auth import AUTH_ERRORS, ApiUser, Db
 from twitchcheck.web.jsonresp import JSONResponse
 
@@ -391,7 +391,7 @@ async def import_diary(request: Request, user: ApiUser, db: Db) -> JSONResponse:
         form = await request.form()
         upload = form.get("file")
         if upload is None or isinstance(upload, str):
-            raise DiaryError(422, "invalid_import", "send the export as the 'file' field")
+            raise TwitchcheckError("invalid", "invalid_import", "send the export as the 'file' field")
         body = await upload.read()
     else:
         body = await request.body()

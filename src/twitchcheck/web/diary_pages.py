@@ -15,10 +15,11 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from twitchcheck.diary import service as svc
 from twitchcheck.diary import vocab
-from twitchcheck.diary.errors import DiaryError
 from twitchcheck.diary.schemas import DayIn, EpisodeIn, EpisodePatch, parse
+from twitchcheck.errors import TwitchcheckError
 from twitchcheck.web.auth import Db, Member, SignedIn, SignedInForm, Visitor, render
 from twitchcheck.web.diary_records import records
+from twitchcheck.web.errors import http_status
 from twitchcheck.web.limits import MAX_IMPORT
 
 diary_pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -151,7 +152,7 @@ def add_episode(
         data = _episode_form(form, _browser_zone(timezone, who.user.timezone))
         with db.write() as session:
             episode_id = svc.add_episode(session, user=who.user, data=data).id
-    except DiaryError as exc:
+    except TwitchcheckError as exc:
         return _home(request, db, who, form=form, error=exc.message, details=exc.details)
     return RedirectResponse(f"/diary?added={episode_id}", status_code=303)
 
@@ -194,11 +195,11 @@ def update_episode(
         patch = _episode_form(form, who.user.timezone, patch=True)
         with db.write() as session:
             svc.update_episode(session, user=who.user, episode_id=episode_id, patch=patch)
-    except DiaryError as exc:
-        if exc.status == 404:
+    except TwitchcheckError as exc:
+        if exc.kind == "not_found":
             raise
         ctx = base_context(who, e={"id": episode_id}, form=form | {"occurred_at": occurred_at}, offset=offset)
-        return render(request, "diary/episode.html", ctx | {"error": exc.message}, status=exc.status)
+        return render(request, "diary/episode.html", ctx | {"error": exc.message}, status=http_status(exc))
     return RedirectResponse(f"/diary?added={episode_id}", status_code=303)
 
 
@@ -249,14 +250,14 @@ def save_day(
         try:
             when = date.fromisoformat(day.strip())
         except ValueError:
-            raise DiaryError(422, "validation_error", "date: please give a date") from None
+            raise TwitchcheckError("invalid", "validation_error", "date: please give a date") from None
         data: dict[str, Any] = {k: form_number(form[k], int if k == "stress" else float) for k in DAY_FIELDS}
         data |= {"supplements": supplements, "notes": notes or None}
         with db.write() as session:
             svc.put_day(session, user=who.user, day=when, data=parse(DayIn, data))
-    except DiaryError as exc:
+    except TwitchcheckError as exc:
         ctx = base_context(who, day=day, form=form, recent=[], error=exc.message)
-        return render(request, "diary/days.html", ctx, status=exc.status)
+        return render(request, "diary/days.html", ctx, status=http_status(exc))
     return RedirectResponse(f"/diary/days?date={when.isoformat()}&saved=1", status_code=303)
 
 
@@ -312,7 +313,7 @@ def export_download(db: Db, who: SignedIn, format: str = "json") -> Response:
     from twitchcheck.web.diary_api import export_response
 
     if format not in ("json", "csv", "fhir"):
-        raise DiaryError(422, "invalid_format", "format must be json, csv or fhir")
+        raise TwitchcheckError("invalid", "invalid_format", "format must be json, csv or fhir")
     with db.read() as session:
         return export_response(session, who.user, format)
 
@@ -334,9 +335,9 @@ def import_upload(request: Request, db: Db, who: SignedInForm, file: UploadFile)
         prepared = importer.prepare(data, timezone=who.user.timezone)
         with db.write() as session:
             counts = importer.store(session, user=who.user, prepared=prepared)
-    except DiaryError as exc:
+    except TwitchcheckError as exc:
         ctx = base_context(who, error=exc.message, details=(exc.details or [])[:10])
-        return render(request, "diary/import.html", ctx, status=exc.status)
+        return render(request, "diary/import.html", ctx, status=http_status(exc))
     return render(request, "diary/import.html", base_context(who, counts=counts))
 
 

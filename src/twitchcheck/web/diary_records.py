@@ -9,9 +9,10 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from twitchcheck.diary import service as svc
 from twitchcheck.diary import vocab
-from twitchcheck.diary.errors import DiaryError
 from twitchcheck.diary.schemas import MedicationIn, MedicationPatch, SymptomIn, parse
+from twitchcheck.errors import TwitchcheckError
 from twitchcheck.web.auth import Db, Member, SignedIn, SignedInForm, render
+from twitchcheck.web.errors import http_status
 
 records = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 FormText = Annotated[str, Form(max_length=4000)]
@@ -51,8 +52,8 @@ def add_medication(
         data = parse(MedicationIn, {k: v.strip() or None for k, v in form.items()})
         with db.write() as session:
             svc.add_medication(session, user=who.user, data=data)
-    except DiaryError as exc:
-        return _medications(request, db, who, status=exc.status, form=form, error=exc.message)
+    except TwitchcheckError as exc:
+        return _medications(request, db, who, status=http_status(exc), form=form, error=exc.message)
     return RedirectResponse("/diary/medications?saved=1", status_code=303)
 
 
@@ -65,10 +66,10 @@ def stop_medication(
         patch = parse(MedicationPatch, {"stop": stop.strip() or None})
         with db.write() as session:
             svc.update_medication(session, user=who.user, medication_id=medication_id, patch=patch)
-    except DiaryError as exc:
-        if exc.status == 404:
+    except TwitchcheckError as exc:
+        if exc.kind == "not_found":
             raise
-        return _medications(request, db, who, status=exc.status, form={}, error=exc.message)
+        return _medications(request, db, who, status=http_status(exc), form={}, error=exc.message)
     return RedirectResponse("/diary/medications?saved=1", status_code=303)
 
 
@@ -121,8 +122,8 @@ def add_symptom(
         )
         with db.write() as session:
             svc.add_symptom(session, user=who.user, data=data)
-    except DiaryError as exc:
-        return _symptoms(request, db, who, status=exc.status, form=form, error=exc.message)
+    except TwitchcheckError as exc:
+        return _symptoms(request, db, who, status=http_status(exc), form=form, error=exc.message)
     return RedirectResponse("/diary/symptoms?saved=1", status_code=303)
 
 
@@ -161,9 +162,9 @@ def confirm_save_assessment(
     from twitchcheck.web.state import StateError, decode
 
     try:
-        assessment = services.assess_state(decode(s))
+        assessment = services.assess_state(decode(s)).to_json_dict()
     except StateError as exc:
-        raise DiaryError(422, "invalid_state", f"this result link is damaged ({exc})") from None
+        raise TwitchcheckError("invalid", "invalid_state", f"this result link is damaged ({exc})") from None
     top = [c for c in assessment.get("conditions", []) if c.get("id") != "other"][:3]
     ctx = _context(
         who, s=s, triage=assessment["triage"], conditions=top, movement=(assessment.get("movement") or [{}])[0]
@@ -180,8 +181,8 @@ def save_assessment(request: Request, db: Db, who: SignedInForm, s: FormText = "
     try:
         state = decode(s)
     except StateError as exc:
-        raise DiaryError(422, "invalid_state", f"this result link is damaged ({exc})") from None
-    assessment = services.assess_state(state)
+        raise TwitchcheckError("invalid", "invalid_state", f"this result link is damaged ({exc})") from None
+    assessment = services.assess_state(state).to_json_dict()
     with db.write() as session:
         svc.save_assessment(session, user_id=who.user.id, data=assessment)
     return RedirectResponse("/diary/assessments?saved=1", status_code=303)

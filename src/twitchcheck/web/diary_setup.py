@@ -23,7 +23,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError, OperationalError
 
 from twitchcheck.diary.db import describe_url, get_database, normalise_url
-from twitchcheck.diary.errors import DiaryError
+from twitchcheck.errors import TwitchcheckError
 from twitchcheck.web import errors, limits
 from twitchcheck.web.account_pages import auth_pages
 from twitchcheck.web.auth import LoginRequired, auth_api
@@ -69,11 +69,11 @@ def open_database(app: FastAPI) -> None:
 
 
 async def _diary_error(request: Request, exc: Exception) -> Response:
-    assert isinstance(exc, DiaryError)
-    response = errors.error_response(request, exc.status, exc.code, exc.message, exc.details)
-    if exc.status == 401:
+    assert isinstance(exc, TwitchcheckError)
+    response = errors.error_response(request, errors.http_status(exc), exc.code, exc.message, exc.details)
+    if exc.kind == "unauthorized":
         response.headers["WWW-Authenticate"] = "Bearer"
-    if exc.status == 429 and isinstance(exc.details, dict):
+    if exc.kind == "too_many_requests" and isinstance(exc.details, dict):
         response.headers["Retry-After"] = str(exc.details.get("retry_after_s", 60))
     return response
 
@@ -102,7 +102,7 @@ def install(app: FastAPI) -> None:
     app.include_router(diary_api)
     app.include_router(auth_pages)
     app.include_router(diary_pages)
-    app.add_exception_handler(DiaryError, _diary_error)
+    app.add_exception_handler(TwitchcheckError, _diary_error)
     app.add_exception_handler(LoginRequired, _login_redirect)
     app.add_exception_handler(IntegrityError, _conflict)
     app.add_exception_handler(OperationalError, _unavailable)

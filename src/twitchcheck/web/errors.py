@@ -16,7 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from twitchcheck.cli.errors import error_object
+from twitchcheck.errors import Kind, TwitchcheckError, error_object
 from twitchcheck.web.jsonresp import JSONResponse
 
 log = logging.getLogger("twitchcheck.web")
@@ -34,12 +34,23 @@ HTTP_CODES = {
 }
 
 
-class ServiceError(Exception):
-    """A request the service functions cannot fulfil, with its HTTP status and error code."""
+KIND_STATUS: dict[Kind, int] = {
+    "bad_request": 400,
+    "invalid": 422,
+    "unauthorized": 401,
+    "forbidden": 403,
+    "not_found": 404,
+    "conflict": 409,
+    "too_large": 413,
+    "unsupported_media_type": 415,
+    "too_many_requests": 429,
+    "unavailable": 503,
+}
 
-    def __init__(self, status: int, code: str, message: str, details: Any = None) -> None:
-        super().__init__(message)
-        self.status, self.code, self.message, self.details = status, code, message, details
+
+def http_status(exc: TwitchcheckError) -> int:
+    """The HTTP status for a core error's kind."""
+    return KIND_STATUS[exc.kind]
 
 
 def wants_html(request: Request) -> bool:
@@ -73,8 +84,8 @@ def install(app: FastAPI) -> None:
     """Route every error through the one shape."""
 
     async def service_error(request: Request, exc: Exception) -> Response:
-        assert isinstance(exc, ServiceError)
-        return error_response(request, exc.status, exc.code, exc.message, exc.details)
+        assert isinstance(exc, TwitchcheckError)
+        return error_response(request, http_status(exc), exc.code, exc.message, exc.details)
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
@@ -101,7 +112,7 @@ def install(app: FastAPI) -> None:
         log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
         return error_response(request, 500, "internal_error", "something went wrong on our side")
 
-    app.add_exception_handler(ServiceError, service_error)
+    app.add_exception_handler(TwitchcheckError, service_error)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(Exception, server_error)

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from twitchcheck.errors import TwitchcheckError
 from twitchcheck.kb.faq import default_faq
 from twitchcheck.kb.loader import KnowledgeBase
 from twitchcheck.kb.schema import Condition, Finding
 from twitchcheck.service import default_engine
-from twitchcheck.web.errors import ServiceError
 from twitchcheck.web.views import EVIDENCE_WORDS, pct, source_list
 
 # Body parts people name, each mapped to its location finding (slug, title, finding id).
@@ -116,7 +116,7 @@ def condition_page(condition_id: str) -> dict[str, Any]:
     kb = _kb()
     c = kb.conditions.get(condition_id)
     if c is None:
-        raise ServiceError(404, "unknown_condition", f"there is no condition {condition_id!r} in the guide")
+        raise TwitchcheckError("not_found", "unknown_condition", f"there is no condition {condition_id!r} in the guide")
     places, features = _points_to(kb, c)
     movements = sorted(c.movements.items(), key=lambda kv: -kv[1])
     escalations = [
@@ -172,22 +172,22 @@ def body_part_page(slug: str) -> dict[str, Any]:
     part = next((p for p in BODY_PARTS if p[0] == slug), None)
     if part is None:
         known = ", ".join(p[0] for p in BODY_PARTS)
-        raise ServiceError(404, "unknown_body_part", f"there is no body part {slug!r}; try one of: {known}")
+        raise TwitchcheckError("not_found", "unknown_body_part", f"there is no body part {slug!r}; try one of: {known}")
     _, title, fid = part
     result = default_engine().assess({"evidence": [{"id": fid, "state": "present"}]})
     causes = [
         {
-            "id": c["id"],
-            "name": c["lay_name"],
-            "probability": c["probability"],
-            "pct": pct(c["probability"]),
-            "summary": kb.conditions[c["id"]].summary,
-            "triage": _level(kb, kb.conditions[c["id"]].triage.level),
+            "id": c.id,
+            "name": c.lay_name,
+            "probability": c.probability,
+            "pct": pct(c.probability),
+            "summary": kb.conditions[c.id].summary,
+            "triage": _level(kb, kb.conditions[c.id].triage.level),
         }
-        for c in result["conditions"]
-        if c["id"] in kb.conditions and c["probability"] >= BODY_PART_MIN_P
+        for c in result.conditions
+        if c.id in kb.conditions and c.probability >= BODY_PART_MIN_P
     ][:BODY_PART_MAX]
-    top = [c["id"] for c in causes[:4]]
+    top = [str(c["id"]) for c in causes[:4]]
     warnings = [f.name for f in kb.findings.values() if f.group == "warning"]
     sources = [s for c in kb.conditions.values() if fid in c.likelihoods for s in c.likelihoods[fid].sources]
     sources += [s for cid in top for s in kb.conditions[cid].sources[:3]]
@@ -198,7 +198,7 @@ def body_part_page(slug: str) -> dict[str, Any]:
         "question": kb.findings[fid].question,
         "causes": causes,
         "warning_signs": warnings,
-        "safety_net": result["safety_net"],
+        "safety_net": result.safety_net,
         "faq": _related_faq(set(top)),
         "sources": source_list(kb, ["nhs_twitching", *sources]),
     }

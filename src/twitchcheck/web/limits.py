@@ -17,7 +17,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
@@ -25,18 +24,14 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
+from twitchcheck.settings import OFF_WORDS, settings
+
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
 Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
-RATE_ENV, STORAGE_ENV, PROXIES_ENV = (
-    "TWITCHCHECK_RATE_LIMIT",
-    "TWITCHCHECK_RATE_LIMIT_STORAGE",
-    "TWITCHCHECK_TRUSTED_PROXIES",
-)
-DEFAULT_RATE = "120/minute"
 MAX_PUBLIC_BODY = 64 * 1024
 MAX_PRIVATE_BODY = 2 * 1024 * 1024  # a diary entry is far smaller; 2 MB lets a too-long note get a clear 422
 MAX_IMPORT = 32 * 1024 * 1024  # ten years of diary as CSV is about 3 MB
@@ -95,10 +90,11 @@ class RequestLimits:
         from limits.storage import storage_from_string
         from limits.strategies import MovingWindowRateLimiter
 
+        config = settings()
         self.app = app
-        rate = (rate if rate is not None else os.environ.get(RATE_ENV, DEFAULT_RATE)).strip()
-        self.rate = None if rate.lower() in ("", "off", "0", "none") else parse(rate)
-        self.limiter = MovingWindowRateLimiter(storage_from_string(storage or os.environ.get(STORAGE_ENV, "memory://")))
+        rate = (rate if rate is not None else config.rate_limit).strip()
+        self.rate = None if rate.lower() in OFF_WORDS else parse(rate)
+        self.limiter = MovingWindowRateLimiter(storage_from_string(storage or config.rate_limit_storage))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         """Refuse over-limit clients and over-large bodies; pass everything else on."""
@@ -151,15 +147,10 @@ async def _no_receive() -> Message:
     return {"type": "http.disconnect"}
 
 
-def trusted_proxies() -> list[str]:
-    """The configured proxy addresses or networks whose forwarded headers are believed (none by default)."""
-    return [item.strip() for item in os.environ.get(PROXIES_ENV, "").split(",") if item.strip()]
-
-
 def install(app: Any) -> None:
     """Add the limits and, when proxies are configured, forwarded-header handling (outermost)."""
     app.add_middleware(RequestLimits)
-    if proxies := trusted_proxies():
+    if proxies := settings().trusted_proxies:
         from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)

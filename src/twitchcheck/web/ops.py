@@ -15,7 +15,7 @@ from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 
 from twitchcheck.diary.db import Database
-from twitchcheck.diary.errors import DiaryError
+from twitchcheck.errors import TwitchcheckError
 from twitchcheck.web.auth import database
 from twitchcheck.web.jsonresp import JSONResponse
 
@@ -48,5 +48,7 @@ async def readyz(request: Request) -> JSONResponse:
     db = database(request)
     problem = await run_in_threadpool(db.write_problem)
     if problem is not None:
-        raise DiaryError(503, "not_ready", f"the database cannot be written: {problem}", {"database": db.where()})
+        raise TwitchcheckError(
+            "unavailable", "not_ready", f"the database cannot be written: {problem}", {"database": db.where()}
+        )
     return JSONResponse({"status": "ready", "database": "sqlite" if db.is_sqlite else "postgresql"})

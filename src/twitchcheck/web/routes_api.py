@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Path
 
+from twitchcheck.engine import Assessment
 from twitchcheck.web import services
 from twitchcheck.web.api_models import (
     ERRORS,
     TEXT_ERRORS,
     AskIn,
     AssessIn,
-    AssessmentOut,
     CaseIn,
     HealthOut,
     InterviewOut,
@@ -45,17 +45,17 @@ def parse(body: ParseIn) -> JSONResponse:
     return JSONResponse(services.parse(body.text))
 
 
-@api.post("/assess", response_model=AssessmentOut, responses=TEXT_ERRORS, tags=["assessment"])
-def assess(body: AssessIn) -> JSONResponse:
+@api.post("/assess", responses=TEXT_ERRORS, tags=["assessment"])
+def assess(body: AssessIn) -> Assessment:
     """Assess a description (``text``) and/or structured ``evidence``: movement, causes, triage, tests, advice."""
     evidence = [e.model_dump(exclude_none=True) for e in body.evidence] if body.evidence is not None else None
-    return JSONResponse(services.assess(body.text, evidence, body.age, body.sex))
+    return services.assess(body.text, evidence, body.age, body.sex)
 
 
-@api.post("/interview/next", response_model=InterviewOut, tags=["assessment"])
-def interview_next(body: CaseIn) -> JSONResponse:
+@api.post("/interview/next", tags=["assessment"])
+def interview_next(body: CaseIn) -> InterviewOut:
     """The next interview question for the evidence so far, whether to stop, and the assessment so far."""
-    return JSONResponse(services.interview_next(body.evidence_raw(), body.age, body.sex))
+    return services.interview_next(body.evidence_raw(), body.age, body.sex)
 
 
 @api.post("/explain/{condition_id}", tags=["assessment"], responses=TEXT_ERRORS)

@@ -14,8 +14,9 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 
+from twitchcheck.errors import TwitchcheckError
 from twitchcheck.web import services
-from twitchcheck.web.errors import ServiceError, html_error
+from twitchcheck.web.errors import html_error, http_status
 from twitchcheck.web.state import InterviewState, StateError, decode, encode
 from twitchcheck.web.views import result_view
 
@@ -50,7 +51,7 @@ def after_answers(state: InterviewState, notice: str | None = None) -> RedirectR
 @pages.get("/")
 async def home(request: Request) -> Response:
     """Start: describe the twitching in your own words, or answer questions."""
-    return render(request, "home.html", {"text_available": services.text_available(), "form": {}})
+    return render(request, "home.html", {"form": {}})
 
 
 def _age(raw: str | None) -> float | None:
@@ -59,11 +60,11 @@ def _age(raw: str | None) -> float | None:
     try:
         value = float(raw)
     except ValueError:
-        raise ServiceError(
-            422, "invalid_age", "Please give your age as a number of years, or leave it empty."
+        raise TwitchcheckError(
+            "invalid", "invalid_age", "Please give your age as a number of years, or leave it empty."
         ) from None
     if not 0 <= value <= 120:
-        raise ServiceError(422, "invalid_age", "Please give an age from 0 to 120, or leave it empty.")
+        raise TwitchcheckError("invalid", "invalid_age", "Please give an age from 0 to 120, or leave it empty.")
     return value
 
 
@@ -81,16 +82,14 @@ def start(
     try:
         years = _age(age)
         if sex not in (None, "", "female", "male"):
-            raise ServiceError(422, "invalid_sex", "Please choose female, male or 'prefer not to say'.")
+            raise TwitchcheckError("invalid", "invalid_sex", "Please choose female, male or 'prefer not to say'.")
         if describe and not (text or "").strip():
             message = "Please describe your twitching in a few words, or choose 'Answer questions' instead."
-            raise ServiceError(422, "empty_text", message)
-        if describe and not services.text_available():
-            raise ServiceError(503, "text_not_available", "Reading descriptions is not available; answer questions.")
+            raise TwitchcheckError("invalid", "empty_text", message)
         state, understood = services.start_state(text if describe else None, years, sex or None)
-    except ServiceError as exc:
-        ctx = {"text_available": services.text_available(), "form": form, "error": exc.message}
-        return render(request, "home.html", ctx, status=exc.status)
+    except TwitchcheckError as exc:
+        ctx = {"form": form, "error": exc.message}
+        return render(request, "home.html", ctx, status=http_status(exc))
     notice = None if not describe else "understood" if understood else "nothing"
     return after_answers(state, notice)
 
@@ -104,7 +103,7 @@ def result(request: Request, s: StateParam = None, view: str | None = Query(defa
     assessment = services.assess_state(state)
     more = services.interview_plan(state).question is not None
     context = {
-        "r": result_view(services.engine().kb, assessment),
+        "r": result_view(services.engine().kb, assessment.to_json_dict()),
         "s": encode(state),
         "more_state": encode(state.with_more(True)),
         "can_ask_more": more,

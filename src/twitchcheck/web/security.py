@@ -20,7 +20,7 @@ from urllib.parse import urlsplit
 from fastapi import Request
 from fastapi.responses import Response
 
-from twitchcheck.diary.errors import DiaryError
+from twitchcheck.errors import TwitchcheckError
 
 SESSION_COOKIE = "tc_session"
 CSRF_COOKIE = "tc_csrf"
@@ -80,14 +80,16 @@ def check_origin(request: Request) -> None:
     if origin and origin != "null":
         host = request.headers.get("host", "")
         if urlsplit(origin).netloc != host:
-            raise DiaryError(403, "csrf_failed", "This form was sent from another site and was refused.")
+            raise TwitchcheckError("forbidden", "csrf_failed", "This form was sent from another site and was refused.")
 
 
 def check_csrf(request: Request, sent: str | None, expected: str | None) -> None:
     """Refuse a form without the right CSRF token."""
     check_origin(request)
     if not sent or not expected or not hmac.compare_digest(sent.encode(), expected.encode()):
-        raise DiaryError(403, "csrf_failed", "This form has expired. Please reload the page and try again.")
+        raise TwitchcheckError(
+            "forbidden", "csrf_failed", "This form has expired. Please reload the page and try again."
+        )
 
 
 def safe_next(target: str | None, default: str = "/diary") -> str:

@@ -2,7 +2,7 @@
 
 Each function takes plain values, calls the pure engine (through ``twitchcheck.service``) and
 returns plain dicts that the API sends as JSON and the templates render. Problems are raised as
-ServiceError with the HTTP status and error code both shells report. The guide and the Ask page
+TwitchcheckError with the HTTP status and error code both shells report. The guide and the Ask page
 have their own modules (``web.guide`` and ``web.ask``) and are re-exported here.
 """
 
@@ -11,12 +11,14 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from twitchcheck.engine import Engine, EvidenceError
+from twitchcheck import service as core
+from twitchcheck.engine import Assessment, Engine
 from twitchcheck.engine.evidence import Case, EvidenceItem
 from twitchcheck.engine.interview import Plan, Question, answer_items, interview_step, plan
-from twitchcheck.service import default_engine, text_support_error
+from twitchcheck.errors import TwitchcheckError
+from twitchcheck.service import default_engine
+from twitchcheck.web.api_models import InterviewOut, QuestionOut
 from twitchcheck.web.ask import ask, faq_entry, faq_list
-from twitchcheck.web.errors import ServiceError
 from twitchcheck.web.guide import body_part_page, condition_page, guide_index
 from twitchcheck.web.state import InterviewState
 from twitchcheck.web.views import answer_words, explain_reasons, source_list
@@ -39,7 +41,6 @@ __all__ = [
     "interview_plan",
     "parse",
     "start_state",
-    "text_available",
 ]
 
 Raw = Mapping[str, Any]
@@ -50,45 +51,14 @@ def engine() -> Engine:
     return default_engine()
 
 
-def text_available() -> bool:
-    """Whether free text can be read here (the optional ``twitchcheck.nlp`` package works)."""
-    return text_support_error() is None
-
-
 def parse(text: str) -> dict[str, Any]:
     """Read a description into evidence, age, sex and the rest (what ``twitchcheck parse`` prints)."""
-    if (why := text_support_error()) is not None:
-        raise ServiceError(503, "text_not_available", why)
-    from twitchcheck.nlp import parse_text  # type: ignore[import-not-found,unused-ignore]
-
-    try:
-        result: dict[str, Any] = parse_text(text, engine().kb)
-    except ValueError as exc:  # nlp.TextError: empty, too long or not text
-        raise ServiceError(422, "invalid_text", str(exc), [{"field": "text", "problem": str(exc)}]) from None
-    return result
-
-
-def _raw(
-    text: str | None, evidence: Sequence[Raw] | None, age: float | None, sex: str | None
-) -> tuple[dict[str, Any], dict[str, Any] | None]:
-    """The engine's raw case: evidence read from the text first, then the given evidence (which wins)."""
-    items: list[Any] = []
-    parsed = None
-    if text is not None:
-        parsed = parse(text)
-        items += parsed["evidence"]
-        age = age if age is not None else parsed.get("age")
-        sex = sex if sex is not None else parsed.get("sex")
-    items += list(evidence or [])
-    return {"age": age, "sex": sex, "evidence": items}, parsed
+    return core.parse(text)
 
 
 def case_of(raw: Raw) -> Case:
-    """Validate a raw case; every problem is reported at once as a 422."""
-    try:
-        return engine().case(raw)
-    except EvidenceError as exc:
-        raise ServiceError(422, "invalid_evidence", str(exc), exc.details) from None
+    """Validate a raw case; every problem is reported at once (an EvidenceError)."""
+    return engine().case(raw)
 
 
 def assess(
@@ -96,10 +66,9 @@ def assess(
     evidence: Sequence[Raw] | None = None,
     age: float | None = None,
     sex: str | None = None,
-) -> dict[str, Any]:
+) -> Assessment:
     """The assessment (CONTRACT.md shape) of a description and/or structured evidence."""
-    raw, _ = _raw(text, evidence, age, sex)
-    return engine().assess(case_of(raw))
+    return core.assess(text, evidence, age, sex)
 
 
 def interview_next(
@@ -107,10 +76,12 @@ def interview_next(
     age: float | None = None,
     sex: str | None = None,
     text: str | None = None,
-) -> dict[str, Any]:
+) -> InterviewOut:
     """``{"question", "should_stop", "assessment"}`` for the evidence so far (stateless)."""
-    raw, _ = _raw(text, evidence, age, sex)
-    return interview_step(engine().model, case_of(raw)).to_dict()
+    case, _ = core.case_from(text, evidence, age, sex)
+    step = interview_step(engine().model, case)
+    question = QuestionOut.model_validate(step.question.to_dict()) if step.question is not None else None
+    return InterviewOut(question=question, should_stop=step.should_stop, assessment=step.assessment)
 
 
 def explain(
@@ -123,8 +94,8 @@ def explain(
     """Why one cause has the probability it has for this evidence: the answers for and against it."""
     kb = engine().kb
     if condition_id not in kb.conditions:
-        raise ServiceError(404, "unknown_condition", f"there is no condition {condition_id!r}")
-    result = assess(text, evidence, age, sex)
+        raise TwitchcheckError("not_found", "unknown_condition", f"there is no condition {condition_id!r}")
+    result = assess(text, evidence, age, sex).to_json_dict()
     ranked = result["conditions"]
     rank, entry = next((i, c) for i, c in enumerate(ranked, start=1) if c["id"] == condition_id)
     condition = kb.conditions[condition_id]
@@ -168,7 +139,7 @@ def condition_detail(condition_id: str) -> dict[str, Any]:
     kb = engine().kb
     condition = kb.conditions.get(condition_id)
     if condition is None:
-        raise ServiceError(404, "unknown_condition", f"there is no condition {condition_id!r}")
+        raise TwitchcheckError("not_found", "unknown_condition", f"there is no condition {condition_id!r}")
     out: dict[str, Any] = condition.model_dump(mode="json")
     out["source_details"] = source_list(kb, condition.sources)
     return out
@@ -187,8 +158,7 @@ def start_state(text: str | None, age: float | None, sex: str | None) -> tuple[I
 
     Returns the state and whether anything was understood from the text.
     """
-    raw, parsed = _raw(text, None, age, sex)
-    case = case_of(raw)
+    case, parsed = core.case_from(text, None, age, sex)
     initial = tuple(EvidenceItem(i.id, i.state, i.value, "parsed") for i in case.evidence)
     return InterviewState(age=case.age, sex=case.sex, initial=initial), bool(parsed and initial)
 
@@ -198,7 +168,7 @@ def state_case(state: InterviewState) -> Case:
     return case_of(state.raw())
 
 
-def assess_state(state: InterviewState) -> dict[str, Any]:
+def assess_state(state: InterviewState) -> Assessment:
     """The assessment of everything in a state."""
     return engine().assess(state_case(state))
 
@@ -216,4 +186,4 @@ def answer_question(question: Question, answer: str, members: Sequence[str]) -> 
             return answer_items(question, {f: "present" if f in ticked else "absent" for f in question.findings})
         return answer_items(question, answer)
     except ValueError as exc:
-        raise ServiceError(422, "invalid_answer", str(exc)) from None
+        raise TwitchcheckError("invalid", "invalid_answer", str(exc)) from None

@@ -20,10 +20,10 @@ from pydantic import BaseModel, ConfigDict, Field, StrictFloat, ValidationError
 from starlette.datastructures import UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
+from twitchcheck.errors import TwitchcheckError
 from twitchcheck.tremor import Recording, RecordingError, TremorResult, TremorSession, analyse, combine, read_csv
 from twitchcheck.tremor.recording import MAX_SAMPLES
 from twitchcheck.web.api_models import ERRORS, ErrorOut, Loose
-from twitchcheck.web.errors import ServiceError
 from twitchcheck.web.jsonresp import JSONResponse
 
 MAX_TREMOR_BODY = 10 * 1024 * 1024  # a 4-minute recording at 500 Hz as CSV is about 8 MB
@@ -121,12 +121,16 @@ async def read_body(request: Request) -> bytes:
     """The request body, refused with a 413 once it passes MAX_TREMOR_BODY (declared or streamed)."""
     declared = request.headers.get("content-length")
     if declared is not None and (not declared.isdigit() or int(declared) > MAX_TREMOR_BODY):
-        raise ServiceError(413, "too_large", f"the body is larger than {MAX_TREMOR_BODY // (1024 * 1024)} MB")
+        raise TwitchcheckError(
+            "too_large", "too_large", f"the body is larger than {MAX_TREMOR_BODY // (1024 * 1024)} MB"
+        )
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > MAX_TREMOR_BODY:
-            raise ServiceError(413, "too_large", f"the body is larger than {MAX_TREMOR_BODY // (1024 * 1024)} MB")
+            raise TwitchcheckError(
+                "too_large", "too_large", f"the body is larger than {MAX_TREMOR_BODY // (1024 * 1024)} MB"
+            )
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -136,7 +140,7 @@ def decode_text(raw: bytes) -> str:
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise ServiceError(422, "not_text", "the recording is not a text (UTF-8) CSV file") from None
+        raise TwitchcheckError("invalid", "not_text", "the recording is not a text (UTF-8) CSV file") from None
 
 
 async def uploaded_csv(request: Request, raw: bytes) -> tuple[str, dict[str, str]]:
@@ -150,26 +154,26 @@ async def uploaded_csv(request: Request, raw: bytes) -> tuple[str, dict[str, str
             request.headers, body(), max_files=1, max_fields=10, max_part_size=64 * 1024
         ).parse()
     except MultiPartException as exc:
-        raise ServiceError(400, "bad_upload", f"the upload cannot be read: {exc.message}") from None
+        raise TwitchcheckError("bad_request", "bad_upload", f"the upload cannot be read: {exc.message}") from None
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
-        raise ServiceError(422, "missing_file", "send the recording as a file in the form field 'file'")
+        raise TwitchcheckError("invalid", "missing_file", "send the recording as a file in the form field 'file'")
     text = decode_text(await upload.read())
     fields = {k: v for k, v in form.items() if isinstance(v, str)}
     await form.close()
     return text, fields
 
 
-def recording_error(exc: RecordingError, where: dict[str, Any] | None = None) -> ServiceError:
+def recording_error(exc: RecordingError, where: dict[str, Any] | None = None) -> TwitchcheckError:
     """A recording's problem as a 422 in the one error shape."""
     details = exc.details if where is None else {**where, **(exc.details or {})}
-    return ServiceError(422, exc.code, exc.message, details)
+    return TwitchcheckError("invalid", exc.code, exc.message, details)
 
 
-def validation_error(exc: ValidationError) -> ServiceError:
+def validation_error(exc: ValidationError) -> TwitchcheckError:
     """Pydantic's complaints as ``[{"field", "problem"}]``."""
     details = [{"field": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]} for e in exc.errors()[:20]]
-    return ServiceError(422, "validation_error", "the request is not valid", details)
+    return TwitchcheckError("invalid", "validation_error", "the request is not valid", details)
 
 
 def parse_json(raw: bytes, model: type[BaseModel]) -> Any:
@@ -177,7 +181,7 @@ def parse_json(raw: bytes, model: type[BaseModel]) -> Any:
     try:
         json.loads(raw)
     except ValueError:
-        raise ServiceError(400, "invalid_json", "the request body is not valid JSON") from None
+        raise TwitchcheckError("bad_request", "invalid_json", "the request body is not valid JSON") from None
     try:
         return model.model_validate_json(raw)
     except ValidationError as exc:
@@ -195,7 +199,7 @@ def _date(text: str | None) -> datetime | None:
     try:
         return datetime.fromisoformat(text)
     except ValueError:
-        raise ServiceError(422, "invalid_date", "recorded_at must be a date and time in ISO 8601") from None
+        raise TwitchcheckError("invalid", "invalid_date", "recorded_at must be a date and time in ISO 8601") from None
 
 
 async def measure(request: Request, task: str | None, recorded_at: str | None) -> TremorResult:
@@ -211,14 +215,16 @@ async def measure(request: Request, task: str | None, recorded_at: str | None) -
             text, fields = await uploaded_csv(request, raw)
             chosen = fields.get("task") or task
             if chosen not in (None, "", "rest", "postural", "kinetic"):
-                raise ServiceError(422, "invalid_task", "task must be rest, postural or kinetic")
+                raise TwitchcheckError("invalid", "invalid_task", "task must be rest, postural or kinetic")
             return analyse(read_csv(text), chosen or None, when)  # type: ignore[arg-type]
         if kind in CSV_TYPES:
             return analyse(read_csv(decode_text(raw)), task, when)  # type: ignore[arg-type]
     except RecordingError as exc:
         raise recording_error(exc) from None
-    raise ServiceError(
-        415, "unsupported_media_type", "send the recording as text/csv, multipart/form-data or application/json"
+    raise TwitchcheckError(
+        "unsupported_media_type",
+        "unsupported_media_type",
+        "send the recording as text/csv, multipart/form-data or application/json",
     )
 
 
@@ -260,5 +266,7 @@ async def tremor_session(request: Request) -> JSONResponse:
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     raw = await read_body(request)
     if kind != "application/json":
-        raise ServiceError(415, "unsupported_media_type", "send the recordings as application/json")
+        raise TwitchcheckError(
+            "unsupported_media_type", "unsupported_media_type", "send the recordings as application/json"
+        )
     return JSONResponse(session(parse_json(raw, SessionIn)).model_dump(mode="json"))

@@ -18,11 +18,12 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, Response
 
 from twitchcheck.engine.evidence import EvidenceItem
+from twitchcheck.errors import TwitchcheckError
 from twitchcheck.tremor import MEASUREMENT_FINDINGS, RecordingError, TremorResult, analyse, read_csv
 from twitchcheck.tremor.evidence import size_words
 from twitchcheck.tremor.result import TASK_NAMES
 from twitchcheck.web import services
-from twitchcheck.web.errors import ServiceError
+from twitchcheck.web.errors import http_status
 from twitchcheck.web.routes_pages import MAX_TEXT, _age, after_answers, render
 from twitchcheck.web.tremor_api import read_body, recording_error, uploaded_csv
 
@@ -34,7 +35,6 @@ def page(request: Request, result: TremorResult | None = None, error: str | None
     """The tremor page, with a server-side result (CSV upload without JavaScript) or an error."""
     context: dict[str, Any] = {
         "tasks": TASK_NAMES,
-        "text_available": services.text_available(),
         "result": result,
         "evidence_json": json.dumps(result.engine_evidence()) if result else "",
         "rows": [table_row(result)] if result else [],
@@ -66,17 +66,19 @@ async def upload(request: Request) -> Response:
     try:
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
         if kind != "multipart/form-data":
-            raise ServiceError(415, "unsupported_media_type", "Please choose a CSV file to upload.")
+            raise TwitchcheckError(
+                "unsupported_media_type", "unsupported_media_type", "Please choose a CSV file to upload."
+            )
         text, fields = await uploaded_csv(request, await read_body(request))
         task = fields.get("task") or None
         if task not in (None, *TASK_NAMES):
-            raise ServiceError(422, "invalid_task", "Please choose how you recorded it from the list.")
+            raise TwitchcheckError("invalid", "invalid_task", "Please choose how you recorded it from the list.")
         try:
             result = analyse(read_csv(text), task)  # type: ignore[arg-type]
         except RecordingError as exc:
             raise recording_error(exc) from None
-    except ServiceError as exc:
-        return page(request, error=f"This recording cannot be measured: {exc.message}.", status=exc.status)
+    except TwitchcheckError as exc:
+        return page(request, error=f"This recording cannot be measured: {exc.message}.", status=http_status(exc))
     return page(request, result)
 
 
@@ -85,11 +87,15 @@ def measured_items(raw: str) -> list[EvidenceItem]:
     try:
         entries = json.loads(raw) if raw.strip() else []
     except ValueError:
-        raise ServiceError(422, "invalid_evidence", "The measurement was damaged; please measure again.") from None
+        raise TwitchcheckError(
+            "invalid", "invalid_evidence", "The measurement was damaged; please measure again."
+        ) from None
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        raise ServiceError(422, "invalid_evidence", "The measurement was damaged; please measure again.")
+        raise TwitchcheckError("invalid", "invalid_evidence", "The measurement was damaged; please measure again.")
     if any(e.get("id") not in MEASUREMENT_FINDINGS for e in entries):
-        raise ServiceError(422, "invalid_evidence", "Only a measurement's own findings can be carried into a check.")
+        raise TwitchcheckError(
+            "invalid", "invalid_evidence", "Only a measurement's own findings can be carried into a check."
+        )
     case = services.case_of({"evidence": entries})
     return [EvidenceItem(i.id, i.state, i.value, "initial", i.text) for i in case.evidence]
 
@@ -107,10 +113,10 @@ async def check(
         items = measured_items(evidence)
         years = _age(age)
         if sex not in (None, "", "female", "male"):
-            raise ServiceError(422, "invalid_sex", "Please choose female, male or 'prefer not to say'.")
-        describe = bool(text and text.strip()) and services.text_available()
+            raise TwitchcheckError("invalid", "invalid_sex", "Please choose female, male or 'prefer not to say'.")
+        describe = bool(text and text.strip())
         state, understood = services.start_state(text if describe else None, years, sex or None)
-    except ServiceError as exc:
-        return page(request, error=exc.message, status=exc.status)
+    except TwitchcheckError as exc:
+        return page(request, error=exc.message, status=http_status(exc))
     state = replace(state, initial=(*state.initial, *items))
     return after_answers(state, ("understood" if understood else "nothing") if describe else None)
