@@ -205,3 +205,23 @@ def test_jsonl_lines_merge_text_and_evidence(tmp_path: Path) -> None:
     out = json.loads(result.stdout)
     ids = {e["id"] for e in out["evidence"]}
     assert out["case_id"] == "x" and {"weakness", "loc_calf"} <= ids
+
+
+def test_the_command_list_matches_each_command() -> None:
+    """Every command in the lazy list exists, and its one-line help is the command's own first line."""
+    from twitchcheck.cli import COMMANDS, load_command
+
+    for name, entry in COMMANDS.items():
+        command = load_command(name)
+        assert (command.help or "").strip().splitlines()[0] == entry.help, name
+
+
+def test_help_imports_no_command() -> None:
+    """`twitchcheck --help` lists the commands without importing the engine, the reader or the web app."""
+    code = (
+        "import sys; from twitchcheck.cli import main; sys.argv = ['twitchcheck', '--help']\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        "print(sorted(m for m in sys.modules if m.startswith(('twitchcheck.engine', 'spacy', 'fastapi', 'rich'))))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "assess" in out and out.strip().splitlines()[-1] == "[]"

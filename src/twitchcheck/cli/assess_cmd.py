@@ -15,7 +15,6 @@ import typer
 
 from twitchcheck.cli.errors import error_object, fail
 from twitchcheck.cli.jsonl import BadLine, finish, read_case_line, read_lines
-from twitchcheck.cli.render import render_assessment
 from twitchcheck.errors import TwitchcheckError
 from twitchcheck.service import assess as assess_case
 
@@ -93,4 +92,6 @@ def assess(
     if as_json:
         sys.stdout.write(json.dumps(result.to_json_dict()) + "\n")
     else:
+        from twitchcheck.cli.render import render_assessment
+
         render_assessment(result)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from twitchcheck.contract import CONTRACT_CONDITION_IDS, CONTRACT_FINDING_IDS
-from twitchcheck.kb.loader import KnowledgeBase
+from twitchcheck.kb.base import KnowledgeBase
 from twitchcheck.kb.schema import MOVEMENT_IDS, TRIAGE_ORDER, Basis, Finding, RuleCondition, SeedItem
 
 P_MIN, P_MAX = 0.001, 0.999

@@ -6,14 +6,16 @@ so ``twitchcheck kb check`` can report them all in one run.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, TypeVar
 
-import yaml
 from pydantic import BaseModel, ValidationError
 
+from twitchcheck.kb.base import KnowledgeBase, KnowledgeBaseError
+from twitchcheck.kb.cache import cached
+from twitchcheck.kb.check import integrity_faults
+from twitchcheck.kb.files import YAMLError, read_yaml
 from twitchcheck.kb.schema import (
     Advice,
     Condition,
@@ -26,38 +28,18 @@ from twitchcheck.kb.schema import (
     TriagePolicy,
 )
 
+__all__ = ["DATA_DIR", "KnowledgeBase", "KnowledgeBaseError", "load_knowledge_base", "read_knowledge_base"]
+
 DATA_DIR = Path(__file__).parent / "data"
+# The code whose changes change what the data compiles to (part of the cache key).
+CODE = [*Path(__file__).parent.glob("*.py"), Path(__file__).parent.parent / "contract.py"]
 M = TypeVar("M", bound=BaseModel)
-
-
-@dataclass(frozen=True)
-class KnowledgeBase:
-    """Everything twitchcheck knows, validated and indexed by id."""
-
-    sources: dict[str, Source]
-    findings: dict[str, Finding]
-    movements: dict[str, Movement]
-    conditions: dict[str, Condition]
-    red_flags: list[RedFlagRule]
-    tests: dict[str, MedicalTest]
-    advice: dict[str, Advice]
-    policy: TriagePolicy
-    seed_coverage: SeedCoverage
-    root: Path
-
-
-class KnowledgeBaseError(Exception):
-    """The knowledge base has faults; ``faults`` lists every one of them."""
-
-    def __init__(self, faults: list[str]) -> None:
-        super().__init__(f"{len(faults)} knowledge-base fault(s):\n" + "\n".join(faults))
-        self.faults = faults
 
 
 def _read_yaml(path: Path, faults: list[str]) -> Any:
     try:
-        return yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        return read_yaml(path)
+    except (OSError, YAMLError) as exc:
         faults.append(f"{path.name}: cannot read: {exc}")
         return None
 
@@ -143,9 +125,14 @@ def read_knowledge_base(root: Path = DATA_DIR) -> tuple[KnowledgeBase | None, li
 
 
 def load_knowledge_base(root: Path = DATA_DIR) -> KnowledgeBase:
-    """Load the knowledge base and run every integrity check; raise if anything is wrong."""
-    from twitchcheck.kb.check import integrity_faults
+    """Load the knowledge base and run every integrity check; raise if anything is wrong.
 
+    A load that passed is kept compiled in the cache (``kb.cache``), keyed by the hash of the files.
+    """
+    return cached("kb", root.rglob("*.yaml"), CODE, lambda: _load_checked(root))
+
+
+def _load_checked(root: Path) -> KnowledgeBase:
     kb, faults = read_knowledge_base(root)
     if kb is not None:
         faults += integrity_faults(kb)

@@ -12,9 +12,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from twitchcheck.kb.cache import cached
+from twitchcheck.kb.files import YAMLError, read_yaml
 from twitchcheck.kb.loader import DATA_DIR, KnowledgeBase
 from twitchcheck.kb.schema import Finding
 
@@ -161,8 +162,8 @@ class Lexicon(Strict):
 def read_lexicon(path: Path = LEXICON_PATH) -> tuple[Lexicon | None, list[str]]:
     """Read and schema-check the lexicon; return it (if valid) and every fault."""
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        raw = read_yaml(path)
+    except (OSError, YAMLError) as exc:
         return None, [f"{path.name}: cannot read: {exc}"]
     try:
         return Lexicon.model_validate(raw), []
@@ -172,7 +173,11 @@ def read_lexicon(path: Path = LEXICON_PATH) -> tuple[Lexicon | None, list[str]]:
 
 @lru_cache(maxsize=4)
 def load_lexicon(path: Path = LEXICON_PATH) -> Lexicon:
-    """The lexicon, read once; raises ValueError listing the schema faults."""
+    """The lexicon, read once (kept compiled in the cache, ``kb.cache``); raises ValueError listing the faults."""
+    return cached("lexicon", [path], [Path(__file__)], lambda: _checked_lexicon(path))
+
+
+def _checked_lexicon(path: Path) -> Lexicon:
     lexicon, faults = read_lexicon(path)
     if lexicon is None:
         raise ValueError("lexicon faults:\n" + "\n".join(faults))

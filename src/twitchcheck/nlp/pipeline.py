@@ -8,14 +8,17 @@ comma or "and" only along a list ("no weakness, numbness or tingling"), never in
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
+from twitchcheck.kb.cache import cached
 from twitchcheck.kb.loader import KnowledgeBase
-from twitchcheck.nlp.lexicon import ContextRule, Lexicon
-from twitchcheck.nlp.matcher import Match, Normaliser, TargetDef, build_trie, resolve
+from twitchcheck.nlp import lexicon, matcher
+from twitchcheck.nlp.imports import import_reader_libraries
+from twitchcheck.nlp.lexicon import LEXICON_PATH, ContextRule, Lexicon
+from twitchcheck.nlp.matcher import Match, Normaliser, PhraseTrie, TargetDef, build_trie, resolve
 
 SENTENCE_ENDS = [".", "!", "?", ";", "\n", "\n\n", "…"]
 FIRST_PERSON = frozenset({"i", "me", "my", "myself", "mine"})
@@ -54,16 +57,13 @@ class Reader:
     """Reads text into targets with their ConText modifiers; build it once, then call ``read``."""
 
     def __init__(self, kb: KnowledgeBase, lex: Lexicon) -> None:
-        with warnings.catch_warnings():  # spaCy's CLI module imports a deprecated click helper
-            warnings.simplefilter("ignore", DeprecationWarning)
-            import spacy
-            from medspacy.context import ConText, ConTextRule
+        spacy, ConText, ConTextRule = import_reader_libraries()
 
         self.kb, self.lex = kb, lex
         self.nlp = spacy.blank("en")
         self.sentencizer = self.nlp.add_pipe("sentencizer", config={"punct_chars": SENTENCE_ENDS})
         self.norm = Normaliser(dict(lex.spelling))
-        self.trie = build_trie(kb, lex, self.nlp.tokenizer, self.norm)
+        self.trie = self._phrases(kb, lex, spacy)
         self.glue = frozenset(self.norm.phrase(self.nlp.tokenizer, " ".join(lex.glue_words))) | {",", "-", "/", "&"}
         self.soft = frozenset(lex.soft_breaks) | {"and", "or", "nor"}
         self.hard = frozenset(lex.hard_breaks)
@@ -71,6 +71,16 @@ class Reader:
             self.nlp, rules=None, phrase_matcher_attr="NORM", prune_on_target_overlap=True, span_attrs=None
         )
         self.context.add([self._rule(rule, ConTextRule) for rule in lex.context_rules])
+
+    def _phrases(self, kb: KnowledgeBase, lex: Lexicon, spacy: Any) -> PhraseTrie:
+        """The phrase trie, kept compiled in the cache (``kb.cache``) while its sources and spaCy stay the same.
+
+        Tokenising every phrase of the knowledge base and the lexicon (about 5,000) is most of the time
+        it takes to build the reader.
+        """
+        sources = [LEXICON_PATH, kb.root / "findings.yaml"]
+        code = [Path(matcher.__file__), Path(lexicon.__file__), Path(spacy.__file__).parent / "about.py"]
+        return cached("phrases", sources, code, lambda: build_trie(kb, lex, self.nlp.tokenizer, self.norm))
 
     def _rule(self, rule: ContextRule, rule_class: Callable[..., Any]) -> Any:
         words = self.norm.phrase(self.nlp.tokenizer, rule.phrase)
