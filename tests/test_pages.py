@@ -12,9 +12,10 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
+from twitchcheck.kb.loader import default_knowledge_base
 from twitchcheck.web import services
 from twitchcheck.web.app import create_app
-from twitchcheck.web.guide import BODY_PARTS
+from twitchcheck.web.guide import body_parts
 from twitchcheck.web.state import decode
 
 HTML = {"accept": "text/html"}
@@ -245,7 +246,7 @@ def test_guide_index_and_every_guide_page(client: TestClient) -> None:
     for cid in kb.conditions:
         assert f"/guide/conditions/{cid}" in links
         assert "Sources" in [t for _, t in page(client, f"/guide/conditions/{cid}").headings]
-    for slug, _, _ in BODY_PARTS:
+    for slug, _, _ in body_parts(default_knowledge_base()):
         assert f"/guide/body/{slug}" in links
         assert "Sources" in [t for _, t in page(client, f"/guide/body/{slug}").headings]
 

@@ -2,7 +2,7 @@
 
 - Patient: a pseudonymous resource (no name or email).
 - Observation per episode: the movement (HPO, and SNOMED CT where unambiguous), ``bodySite`` with
-  its SNOMED CT body structure (``data/body_sites.yaml``), laterality, intensity, count, duration.
+  its SNOMED CT body structure (the knowledge base's ``body_sites.yaml``), laterality, intensity, count, duration.
 - Observation per recorded day (sleep as LOINC 93832-4, the other factors as components) and per
   other symptom.
 - MedicationStatement per medicine; QuestionnaireResponse per saved assessment (each answer,
@@ -106,7 +106,7 @@ def episode_observation(episode: dict[str, Any], patient: str) -> dict[str, Any]
         "id": str(uuid.UUID(hex=episode["uid"])),
         "status": "final",
         "category": _category("survey", "Survey"),
-        "code": {"coding": codings, "text": vocab.MOVEMENT_NAMES[movement]},
+        "code": {"coding": codings, "text": vocab.movement_names()[movement]},
         "subject": {"reference": patient},
         "effectiveDateTime": episode["occurred_at"],
         "bodySite": {

@@ -139,7 +139,7 @@ def context(frames: DiaryFrames, analysis: dict[str, Any], *, who: str, today: d
         "symptoms": _symptoms(frames),
         "warnings": _warning_answers(frames, latest),
         "latest": latest,
-        "movement_names": vocab.MOVEMENT_NAMES,
+        "movement_names": vocab.movement_names(),
         "episodes": [
             {
                 "when": row.local.strftime("%Y-%m-%d %H:%M"),

@@ -18,11 +18,12 @@ from pydantic_core import PydanticCustomError
 from twitchcheck.diary import vocab
 from twitchcheck.engine.result import Assessment
 from twitchcheck.errors import TwitchcheckError
+from twitchcheck.kb.schema import TRIAGE_ORDER
 
 MAX_NOTES = 2000
 MAX_NAME = 200
 MAX_SUPPLEMENTS = 30
-LEVELS = ("self_care", "routine", "soon", "urgent", "emergency")
+LEVELS = TRIAGE_ORDER
 ASSESSMENT_PARTS = frozenset(Assessment.model_fields)
 MAX_ASSESSMENT_DEPTH = 32  # an assessment nests about 5 levels; JSON encoders stop at a few hundred
 UID_PATTERN = re.compile(r"[0-9a-f]{32}")  # a record identity, as export writes it

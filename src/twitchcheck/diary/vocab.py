@@ -1,43 +1,24 @@
 """The diary's words: body parts, sides, movements, other symptoms and daily factors.
 
-Body parts and movements come from the knowledge base (location findings, movement types), so the
-diary, the assessment and the guide speak the same language. Input is forgiving (``loc_calf``,
+Body parts and movements come from the knowledge base (``body_sites.yaml``, ``movements.yaml``), so
+the diary, the assessment and the guide speak the same language. Input is forgiving (``loc_calf``,
 ``Calf`` and ``lower leg`` all mean ``calf``) but anything unknown is refused.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from typing import Any
 
 import yaml
 
+from twitchcheck.kb.schema import MOVEMENT_IDS, BodySite
+
 SIDES: tuple[str, ...] = ("left", "right", "both", "none")
-MOVEMENTS: tuple[str, ...] = ("fasciculation", "myokymia", "myoclonus", "tremor", "tic", "cramp", "spasm")
-MOVEMENT_NAMES: dict[str, str] = {
-    "fasciculation": "Twitch (fasciculation)",
-    "myokymia": "Rippling twitch (myokymia)",
-    "myoclonus": "Jerk (myoclonus)",
-    "tremor": "Shaking (tremor)",
-    "tic": "Tic",
-    "cramp": "Cramp",
-    "spasm": "Spasm",
-}
+MOVEMENTS: tuple[str, ...] = MOVEMENT_IDS
 # Finding groups of the knowledge base that are "other symptoms" a person can log.
 SYMPTOM_GROUPS: tuple[str, ...] = ("warning", "symptom")
-
-
-@dataclass(frozen=True)
-class BodySite:
-    """A place on the body the diary knows, with its knowledge-base finding and SNOMED CT code."""
-
-    id: str
-    name: str
-    finding: str
-    snomed: str
-    snomed_display: str
 
 
 def _data(name: str) -> Any:
@@ -48,13 +29,19 @@ def _norm(word: str) -> str:
     return " ".join(word.strip().lower().replace("_", " ").replace("-", " ").split())
 
 
-@lru_cache(maxsize=1)
 def body_sites() -> dict[str, BodySite]:
-    """Every diary body part by id, in head-to-toe order."""
-    return {
-        row["id"]: BodySite(row["id"], row["name"], row["finding"], row["snomed"], row["snomed_display"])
-        for row in _data("body_sites.yaml")
-    }
+    """Every body part by id, in head-to-toe order (the knowledge base's ``body_sites.yaml``)."""
+    from twitchcheck.kb.loader import default_knowledge_base
+
+    return default_knowledge_base().body_sites
+
+
+@lru_cache(maxsize=1)
+def movement_names() -> dict[str, str]:
+    """Each movement type's short name for a diary entry ("Twitch (fasciculation)")."""
+    from twitchcheck.kb.loader import default_knowledge_base
+
+    return {m.id: m.diary_name for m in default_knowledge_base().movements.values()}
 
 
 @lru_cache(maxsize=1)
@@ -64,11 +51,10 @@ def _body_aliases() -> dict[str, str]:
 
     findings = default_knowledge_base().findings
     aliases: dict[str, str] = {}
-    rows = {row["id"]: row for row in _data("body_sites.yaml")}
     for site in body_sites().values():
         finding = findings.get(site.finding)
         words = list(getattr(finding, "synonyms", None) or [])
-        words += [site.name, *rows[site.id].get("aliases", [])]
+        words += [site.name, *site.aliases]
         for word in words:
             aliases.setdefault(_norm(word), site.id)
     for site in body_sites().values():  # exact ids always win over another part's synonym

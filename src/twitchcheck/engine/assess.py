@@ -18,11 +18,7 @@ from twitchcheck.engine.evidence import Case
 from twitchcheck.engine.model import FloatArray, Model
 from twitchcheck.engine.result import Assessment
 from twitchcheck.engine.triage import TriageResult, triage
-from twitchcheck.kb.schema import TRIAGE_ORDER, Condition
-
-LIKELY, POSSIBLE = 0.25, 0.05  # probability labels shown to people
-EXPLAIN_RATIO = 1.2  # an answer is listed for/against a cause when it moves the odds this much
-MAX_REASONS = 3  # answers listed for and against each cause, strongest first
+from twitchcheck.kb.schema import TRIAGE_ORDER, Condition, Presentation
 
 
 def round_to_sum(probs: FloatArray, decimals: int = 4) -> list[float]:
@@ -54,6 +50,7 @@ Reason = dict[str, Any]
 def _explanations(model: Model, diff: Differential) -> tuple[list[list[Reason]], list[list[Reason]]]:
     """For every condition, the answers for it and against it, strongest first (vectorised)."""
     n_cond = len(model.condition_ids)
+    shown = model.kb.policy.presentation
     if not diff.terms:
         return [[] for _ in range(n_cond)], [[] for _ in range(n_cond)]
     ratios = likelihood_ratios(model, diff)
@@ -65,22 +62,21 @@ def _explanations(model: Model, diff: Differential) -> tuple[list[list[Reason]],
     # Python lists index far faster than numpy scalars in the per-condition loop below.
     ratio_cols = ratios.T.tolist()
     rounded_cols = rounded.T.tolist()
-    for_cols = np.argsort(-ratios, axis=0, kind="stable")[:MAX_REASONS].T.tolist()
-    against_cols = np.argsort(ratios, axis=0, kind="stable")[:MAX_REASONS].T.tolist()
+    for_cols = np.argsort(-ratios, axis=0, kind="stable")[: shown.max_reasons].T.tolist()
+    against_cols = np.argsort(ratios, axis=0, kind="stable")[: shown.max_reasons].T.tolist()
+    above, below = shown.explain_ratio, 1 / shown.explain_ratio
     supporting: list[list[Reason]] = []
     opposing: list[list[Reason]] = []
     for ratio, lr, strongest_for, strongest_against in zip(
         ratio_cols, rounded_cols, for_cols, against_cols, strict=True
     ):
-        supporting.append([{**base[i], "likelihood_ratio": lr[i]} for i in strongest_for if ratio[i] >= EXPLAIN_RATIO])
-        opposing.append(
-            [{**base[i], "likelihood_ratio": lr[i]} for i in strongest_against if ratio[i] <= 1 / EXPLAIN_RATIO]
-        )
+        supporting.append([{**base[i], "likelihood_ratio": lr[i]} for i in strongest_for if ratio[i] >= above])
+        opposing.append([{**base[i], "likelihood_ratio": lr[i]} for i in strongest_against if ratio[i] <= below])
     return supporting, opposing
 
 
-def _label(p: float) -> str:
-    return "likely" if p >= LIKELY else "possible" if p >= POSSIBLE else "unlikely"
+def _label(p: float, shown: Presentation) -> str:
+    return "likely" if p >= shown.likely else "possible" if p >= shown.possible else "unlikely"
 
 
 def _conditions(model: Model, diff: Differential, rounded: list[float]) -> list[dict[str, Any]]:
@@ -90,7 +86,7 @@ def _conditions(model: Model, diff: Differential, rounded: list[float]) -> list[
         {
             **headers[i],
             "probability": rounded[i],
-            "label": _label(rounded[i]),
+            "label": _label(rounded[i], model.kb.policy.presentation),
             "for": supporting[i],
             "against": opposing[i],
         }
@@ -105,7 +101,7 @@ def _movements(model: Model, diff: Differential) -> list[dict[str, Any]]:
     for index in _display_order(diff.movements, rounded):
         movement = model.kb.movements[model.movement_ids[index]]
         reasons = []
-        if diff.movements[index] >= POSSIBLE:
+        if diff.movements[index] >= model.kb.policy.presentation.possible:
             reasons = [
                 describe(t, model.kb.findings[t.item.id].name) for t in movement_reasons(diff, without, int(index))
             ]
@@ -113,14 +109,16 @@ def _movements(model: Model, diff: Differential) -> list[dict[str, Any]]:
     return out
 
 
-def likely_conditions(model: Model, diff: Differential, limit: int = 3) -> list[Condition]:
-    """The causes that advice and tests are given for: the top ones, until 80% is covered."""
+def likely_conditions(model: Model, diff: Differential) -> list[Condition]:
+    """The causes that advice and tests are given for: the top ones, until enough probability is covered."""
+    shown = model.kb.policy.presentation
+    limit, cover, possible = shown.advice_causes, shown.advice_cover, shown.possible
     chosen: list[Condition] = []
     total = 0.0
     kb_conditions = list(model.kb.conditions.values())
     for index in np.argsort(-diff.conditions, kind="stable"):
         p = float(diff.conditions[index])
-        if len(chosen) >= limit or total >= 0.8 or (chosen and p < POSSIBLE):
+        if len(chosen) >= limit or total >= cover or (chosen and p < possible):
             break
         total += p
         if index != model.other_index:
@@ -150,26 +148,24 @@ def _advice(model: Model, conditions: list[Condition]) -> list[dict[str, Any]]:
     return list(seen.values())
 
 
-def _safety_net(conditions: list[Condition], tri: TriageResult) -> list[str]:
+def _safety_net(model: Model, conditions: list[Condition], tri: TriageResult) -> list[str]:
     lines: list[str] = []
     for c in conditions:
         lines += [s for s in c.safety_net if s not in lines]
-    generic = "See a doctor if the twitching spreads, keeps getting worse, or a muscle becomes weak or thinner."
+    generic = model.kb.policy.sentences.generic_safety_net
     if generic not in lines and TRIAGE_ORDER[tri.level] in ("self_care", "routine"):
         lines.append(generic)
     return lines
 
 
-def _uncertainty(diff: Differential, conditions: list[dict[str, Any]], case: Case) -> str:
-    top = conditions[0]
+def _uncertainty(model: Model, conditions: list[dict[str, Any]], case: Case) -> str:
+    shown, sentences = model.kb.policy.presentation, model.kb.policy.sentences
+    top = conditions[0]["probability"]
     known = sum(1 for i in case.evidence if i.state != "unknown")
-    if known < 3:
-        return "Very little is known yet, so this is a rough first guess; answering more questions will sharpen it."
-    if top["probability"] >= 0.6:
-        return f"The leading cause is fairly clear ({top['probability']:.0%}), but twitchcheck cannot examine you."
-    return (
-        f"No single cause stands out (the leading one is {top['probability']:.0%}), so several causes remain possible."
-    )
+    if known < shown.few_answers:
+        return sentences.few_answers
+    sentence = sentences.fairly_clear if top >= shown.fairly_clear else sentences.no_clear_cause
+    return sentence.format(probability=f"{top:.0%}")
 
 
 def assess(model: Model, case: Case) -> Assessment:
@@ -208,8 +204,8 @@ def assess(model: Model, case: Case) -> Assessment:
             },
             "tests": _tests(model, chosen),
             "advice": _advice(model, chosen),
-            "safety_net": _safety_net(chosen, tri),
-            "uncertainty": _uncertainty(diff, conditions, case),
+            "safety_net": _safety_net(model, chosen, tri),
+            "uncertainty": _uncertainty(model, conditions, case),
             "disclaimer": model.kb.policy.disclaimer,
         }
     )

@@ -12,9 +12,10 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from twitchcheck.kb.schema import TriageLevel
+
 State = Literal["present", "absent", "unknown"]
 Source = Literal["initial", "asked", "parsed"]
-Level = Literal["self_care", "routine", "soon", "urgent", "emergency"]
 Label = Literal["likely", "possible", "unlikely"]
 Value = str | int | float
 
@@ -73,7 +74,7 @@ class ConditionEntry(Frozen):
 class Triage(Frozen):
     """How urgently to see whom, why, and whether the warning signs have all been answered."""
 
-    level: Level
+    level: TriageLevel
     label: str
     time_frame: str
     clinician: str

@@ -18,8 +18,6 @@ from twitchcheck.engine.levels import NO_ANSWER, chosen_values, present_findings
 from twitchcheck.engine.model import Model
 from twitchcheck.kb.schema import TRIAGE_ORDER, RedFlagRule
 
-HARMLESS_REASON = "Nothing you reported is a warning sign, and the likely causes are harmless."
-
 
 @dataclass(frozen=True)
 class TriageResult:
@@ -85,7 +83,7 @@ def triage(model: Model, case: Case, diff: Differential) -> TriageResult:
         reasons.insert(0, _fit_reason(model, case))
         clinician = "gp"
     if level == 0:
-        reasons.append(HARMLESS_REASON)
+        reasons.append(model.kb.policy.sentences.harmless)
     return TriageResult(level, clinician, reasons, fired, risk, risk_condition, poor_fit, unasked)
 
 
@@ -116,16 +114,10 @@ def _fit_reason(model: Model, case: Case) -> str:
         for i in case.evidence
         if (i.id, i.state if i.value is None else str(i.value), False) in model.unexplained_keys
     ]
+    sentences = model.kb.policy.sentences
     if names:
-        return (
-            "What you describe does not fit a harmless pattern well ("
-            + ", ".join(dict.fromkeys(names))
-            + " is not explained by the harmless causes), so a doctor should take a look."
-        )
-    return (
-        "What you describe does not fit any of the harmless causes well, so a doctor should take a look "
-        "rather than you waiting for it to settle."
-    )
+        return sentences.poor_fit_named.format(findings=", ".join(dict.fromkeys(names)))
+    return sentences.poor_fit
 
 
 def _clinician_for(model: Model, index: int, escalation_why: dict[int, tuple[str, str]]) -> str:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from twitchcheck.kb.schema import (
     Advice,
+    BodySite,
     Condition,
     Finding,
     MedicalTest,
@@ -29,6 +30,7 @@ class KnowledgeBase:
     red_flags: list[RedFlagRule]
     tests: dict[str, MedicalTest]
     advice: dict[str, Advice]
+    body_sites: dict[str, BodySite]
     policy: TriagePolicy
     seed_coverage: SeedCoverage
     root: Path

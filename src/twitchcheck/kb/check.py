@@ -237,6 +237,24 @@ def check_hpo(kb: KnowledgeBase) -> list[str]:
     return faults
 
 
+def check_body_sites(kb: KnowledgeBase) -> Iterator[str]:
+    """Each body site names a place finding (loc_*), each place finding has one site, guide pages are unique."""
+    locations = {f.id for f in kb.findings.values() if f.group == "location" and f.id.startswith("loc_")}
+    named = [site.finding for site in kb.body_sites.values()]
+    for site in kb.body_sites.values():
+        if site.finding not in locations:
+            yield f"body_sites[{site.id}]: {site.finding!r} is not a location finding"
+    if kb.body_sites:
+        yield from (f"body_sites: no site for the location finding {fid!r}" for fid in sorted(locations - set(named)))
+    yield from (
+        f"body_sites: {fid!r} has more than one site" for fid in sorted({f for f in named if named.count(f) > 1})
+    )
+    slugs = [site.guide.slug for site in kb.body_sites.values() if site.guide]
+    yield from (
+        f"body_sites: guide page {s!r} is named twice" for s in sorted({s for s in slugs if slugs.count(s) > 1})
+    )
+
+
 CHECKS = (
     check_sources,
     check_findings,
@@ -247,6 +265,7 @@ CHECKS = (
     check_policy,
     check_contract,
     check_seed_coverage,
+    check_body_sites,
 )
 
 

@@ -18,6 +18,7 @@ from twitchcheck.kb.check import integrity_faults
 from twitchcheck.kb.files import YAMLError, read_yaml
 from twitchcheck.kb.schema import (
     Advice,
+    BodySite,
     Condition,
     Finding,
     MedicalTest,
@@ -104,6 +105,7 @@ def read_knowledge_base(root: Path = DATA_DIR) -> tuple[KnowledgeBase | None, li
     red_flags = _validate_list(root / "red_flags.yaml", RedFlagRule, faults)
     tests = _validate_list(root / "tests.yaml", MedicalTest, faults)
     advice = _validate_list(root / "advice.yaml", Advice, faults)
+    body_sites = _validate_list(root / "body_sites.yaml", BodySite, faults)
     policy = _validate_one(root / "triage_policy.yaml", TriagePolicy, faults)
     seeds = _validate_one(root / "seed_coverage.yaml", SeedCoverage, faults)
     if policy is None or seeds is None:
@@ -116,6 +118,7 @@ def read_knowledge_base(root: Path = DATA_DIR) -> tuple[KnowledgeBase | None, li
         red_flags=red_flags,
         tests=_index(tests, "tests", faults),
         advice=_index(advice, "advice", faults),
+        body_sites=_index(body_sites, "body_sites", faults),
         policy=policy,
         seed_coverage=seeds,
         root=root,

@@ -192,11 +192,31 @@ class Movement(Strict):
     id: MovementId
     name: str
     lay_name: str
+    diary_name: str = Field(description="the short name a diary entry shows, e.g. 'Twitch (fasciculation)'")
     description: str
     hpo: str | None = Field(default=None, pattern=r"^HP:\d{7}$")
     other_share: float
     likelihoods: dict[str, float]
     basis: Basis
+
+
+class GuidePage(Strict):
+    """A guide page of its own: the address's last part and the page's title."""
+
+    slug: str = Field(pattern=r"^[a-z][a-z-]*$")
+    title: str
+
+
+class BodySite(Strict):
+    """A place on the body: its location finding, its name, its SNOMED CT code and its guide page."""
+
+    id: str = Field(pattern=r"^[a-z][a-z_]*$")
+    finding: str
+    name: str
+    snomed: str = Field(pattern=r"^\d{6,18}$")
+    snomed_display: str
+    aliases: list[str] = Field(default_factory=list)
+    guide: GuidePage | None = None
 
 
 class Codes(Strict):
@@ -366,8 +386,35 @@ class TriageLevelInfo(Strict):
 
     id: TriageLevel
     label: str
+    mark: str = Field(description="the level in one word, shown beside its colour (pages, the terminal)")
     time_frame: str
     risk_threshold: float
+
+
+class Presentation(Strict):
+    """How an assessment words its numbers: labels, the answers it lists, when a cause counts as clear."""
+
+    likely: float = Field(gt=0, lt=1)
+    possible: float = Field(gt=0, lt=1)
+    explain_ratio: float = Field(gt=1, description="an answer is listed for or against a cause past this ratio")
+    max_reasons: int = Field(ge=1)
+    advice_causes: int = Field(ge=1, description="advice and tests are given for at most this many causes")
+    advice_cover: float = Field(gt=0, le=1, description="... or until they cover this share of the probability")
+    few_answers: int = Field(ge=0, description="with fewer answers than this the result is a rough first guess")
+    fairly_clear: float = Field(gt=0, lt=1, description="the leading cause is 'fairly clear' from here")
+    basis: Basis
+
+
+class Sentences(Strict):
+    """The engine's own sentences (``{probability}`` and ``{findings}`` are filled in)."""
+
+    harmless: str
+    generic_safety_net: str
+    few_answers: str
+    fairly_clear: str
+    no_clear_cause: str
+    poor_fit_named: str
+    poor_fit: str
 
 
 class FitCheck(Strict):
@@ -408,6 +455,8 @@ class TriagePolicy(Strict):
     fit: FitCheck
     cautious_readings: int = Field(ge=0, le=6)
     unscreened_self_care: UnscreenedSelfCare
+    presentation: Presentation
+    sentences: Sentences
     clinicians: dict[Clinician, str]
     disclaimer: str
 

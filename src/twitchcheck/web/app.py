@@ -21,6 +21,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 
+from twitchcheck.kb.schema import TRIAGE_ORDER
 from twitchcheck.settings import settings
 from twitchcheck.web import diary_setup, errors
 from twitchcheck.web.routes_api import api, health
@@ -127,7 +128,7 @@ def create_app() -> FastAPI:
     templates = Jinja2Templates(directory=HERE / "templates")
     templates.env.filters["pct"] = pct
     templates.env.globals["static_version"] = _static_version()
-    templates.env.globals["levels"] = ("self_care", "routine", "soon", "urgent", "emergency")
+    templates.env.globals["levels"] = TRIAGE_ORDER
     app.state.templates = templates
     errors.install(app)
     app.include_router(health)

@@ -53,7 +53,7 @@ def base_context(who: Visitor, **extra: Any) -> dict[str, Any]:
         "nav": "diary",
         "body_parts": [(s.id, s.name) for s in vocab.body_sites().values()],
         "sides": vocab.SIDES,
-        "movements": vocab.MOVEMENT_NAMES,
+        "movements": vocab.movement_names(),
         "place": vocab.place_name,
         **extra,
     }

@@ -18,24 +18,6 @@ from twitchcheck.kb.schema import Condition, Finding
 from twitchcheck.service import default_engine
 from twitchcheck.web.views import EVIDENCE_WORDS, pct, source_list
 
-# Body parts people name, each mapped to its location finding (slug, title, finding id).
-BODY_PARTS: tuple[tuple[str, str, str], ...] = (
-    ("eyelid", "Eyelid", "loc_eyelid"),
-    ("face", "Face", "loc_face"),
-    ("neck", "Neck", "loc_neck"),
-    ("shoulder", "Shoulder", "loc_shoulder"),
-    ("arm", "Arm", "loc_arm"),
-    ("hand", "Hand and fingers", "loc_hand"),
-    ("thumb", "Thumb", "loc_thumb"),
-    ("chest-and-back", "Chest and back", "loc_chest_back"),
-    ("abdomen", "Abdomen", "loc_abdomen"),
-    ("thigh", "Thigh", "loc_thigh"),
-    ("knee", "Knee", "loc_knee"),
-    ("calf", "Calf", "loc_calf"),
-    ("foot", "Foot", "loc_foot"),
-    ("toe", "Toe", "loc_toe"),
-    ("whole-body", "Whole body", "loc_whole_body"),
-)
 CATEGORY_TITLES = {
     "benign": "Harmless twitching",
     "lifestyle": "Lifestyle and triggers",
@@ -54,6 +36,11 @@ POINTS_TO_MIN_P = 0.2  # ... and at least this common with it
 PLACE_MIN_P = 0.2
 BODY_PART_MIN_P = 0.02  # causes shown on a body-part page
 BODY_PART_MAX = 10
+
+
+def body_parts(kb: KnowledgeBase) -> list[tuple[str, str, str]]:
+    """The body parts with a guide page (``body_sites.yaml``): (slug, title, location finding)."""
+    return [(s.guide.slug, s.guide.title, s.finding) for s in kb.body_sites.values() if s.guide is not None]
 
 
 def _kb() -> KnowledgeBase:
@@ -107,7 +94,7 @@ def guide_index() -> dict[str, Any]:
         ]
         if members:
             groups.append({"category": category, "title": title, "conditions": members})
-    parts = [{"id": slug, "title": title, "finding": fid} for slug, title, fid in BODY_PARTS]
+    parts = [{"id": slug, "title": title, "finding": fid} for slug, title, fid in body_parts(kb)]
     return {"condition_groups": groups, "body_parts": parts}
 
 
@@ -169,9 +156,9 @@ def condition_page(condition_id: str) -> dict[str, Any]:
 def body_part_page(slug: str) -> dict[str, Any]:
     """What causes twitching in one body part, ranked by the model, with warning signs and sources."""
     kb = _kb()
-    part = next((p for p in BODY_PARTS if p[0] == slug), None)
+    part = next((p for p in body_parts(kb) if p[0] == slug), None)
     if part is None:
-        known = ", ".join(p[0] for p in BODY_PARTS)
+        known = ", ".join(p[0] for p in body_parts(kb))
         raise TwitchcheckError("not_found", "unknown_body_part", f"there is no body part {slug!r}; try one of: {known}")
     _, title, fid = part
     result = default_engine().assess({"evidence": [{"id": fid, "state": "present"}]})

@@ -23,14 +23,12 @@ from twitchcheck.web.api_models import (
     ParseIn,
     ParseOut,
 )
-from twitchcheck.web.guide import BODY_PARTS
 from twitchcheck.web.jsonresp import JSONResponse
 
 health = APIRouter()
 api = APIRouter(prefix="/api/v1", responses=ERRORS)
 
 ConditionId = Path(min_length=1, max_length=100, description="a condition id", examples=["benign_fasciculation"])
-BODY_PART_IDS = ", ".join(p[0] for p in BODY_PARTS)
 
 
 @health.get("/healthz", response_model=HealthOut, tags=["service"])
@@ -97,7 +95,9 @@ async def guide_condition(condition_id: str = ConditionId) -> JSONResponse:
 
 @api.get("/guide/body-parts/{part}", tags=["guide"])
 async def guide_body_part(
-    part: str = Path(max_length=50, description=f"one of: {BODY_PART_IDS}", examples=["calf"]),
+    part: str = Path(
+        max_length=50, description="a body part's guide page (GET /api/v1/guide lists them)", examples=["calf"]
+    ),
 ) -> JSONResponse:
     """The guide page of one body part: what causes twitching there."""
     return JSONResponse(services.body_part_page(part))

@@ -15,14 +15,6 @@ from twitchcheck.engine.evidence import EvidenceItem
 from twitchcheck.kb.loader import KnowledgeBase
 from twitchcheck.kb.schema import TRIAGE_ORDER
 
-# How each triage level is marked besides its colour: a word and its place on the 1-5 scale.
-TRIAGE_MARK = {
-    "self_care": "Low urgency",
-    "routine": "Routine",
-    "soon": "Soon",
-    "urgent": "Urgent",
-    "emergency": "Emergency",
-}
 GROUPS = (
     ("likely", "Likely", "These fit what you told us best."),
     ("possible", "Possible", "These fit less well but cannot be ruled out."),
@@ -123,7 +115,7 @@ def triage_view(kb: KnowledgeBase, triage: dict[str, Any]) -> dict[str, Any]:
     level = triage["level"]
     return {
         **triage,
-        "mark": TRIAGE_MARK[level],
+        "mark": next(lv.mark for lv in kb.policy.levels if lv.id == level),
         "step": TRIAGE_ORDER.index(level) + 1,
         "steps": len(TRIAGE_ORDER),
         "css": f"level-{level.replace('_', '-')}",
