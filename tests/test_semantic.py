@@ -32,7 +32,7 @@ NOT_INSTALLED = (
 MISSED = {
     "I keep fumbling my keys.": "loss_of_function",
     "My handwriting has got really small.": "slowness",
-    "I've been peeing myself a bit.": "bladder_bowel_change",
+    "I've been wetting my pants a bit.": "bladder_bowel_change",
     "When I lie down my legs feel like they need to move.": "urge_to_move_legs",
 }
 NEGATED = [
