@@ -118,6 +118,11 @@ def test_every_condition_has_what_a_result_needs(kb: KnowledgeBase) -> None:
     assert faulty == []
 
 
+def test_no_source_is_an_ai_summary(kb: KnowledgeBase) -> None:
+    """No number, rule or page rests on an AI-written summary: every such source was replaced or dropped."""
+    assert [s.id for s in kb.sources.values() if s.kind == "ai_summary"] == []
+
+
 def test_honest_about_magnesium_for_night_cramps(kb: KnowledgeBase) -> None:
     """The advice says magnesium does not help ordinary night cramps, citing the Cochrane review."""
     advice = kb.advice["magnesium_not_for_night_cramps"]
