@@ -152,10 +152,20 @@ def fitting_conditions(model: Model, diff: Differential, tri: TriageResult) -> l
     return chosen
 
 
+def _urgent(model: Model, level: int) -> bool:
+    """Whether the result is beyond self-care advice (same-day care or an ambulance, by the policy)."""
+    return level > TRIAGE_ORDER.index(model.kb.policy.presentation.self_care_up_to)
+
+
 def _tests(model: Model, conditions: list[Condition], level: int, present: frozenset[str]) -> list[dict[str, str]]:
-    """The leading causes' tests, only when the result sends the person to a doctor, checked by ``only_if``."""
+    """The leading causes' tests, only when the result sends the person to a doctor, checked by ``only_if``.
+
+    With a same-day or emergency result, only the tests of causes that themselves need care that urgently.
+    """
     if level < TRIAGE_ORDER.index(model.kb.policy.presentation.tests_from):
         return []
+    if _urgent(model, level):
+        conditions = [c for c in conditions if _urgent(model, TRIAGE_ORDER.index(c.triage.level))]
     seen: dict[str, dict[str, str]] = {}
     for c in conditions:
         for t in c.tests:
@@ -175,7 +185,7 @@ def _fitting_advice(
         if a.instead is None:
             return None
         a = model.kb.advice[a.instead]
-    if a.kind in ("self_care", "reassurance") and level > TRIAGE_ORDER.index(shown.self_care_up_to):
+    if _urgent(model, level) and not a.urgent:  # same day or an ambulance: only what to do now
         return None
     if a.kind == "treatment" and level < TRIAGE_ORDER.index(shown.treatments_from):
         return None

@@ -75,7 +75,8 @@ def answer_words(item: EvidenceItem, finding: Finding) -> str:
 def _quotes(reasons: Sequence[dict[str, Any]]) -> str:
     """The person's own words among the reasons (plain answers when none were typed), joined as a list."""
     quoted = [r["text"] for r in reasons if r["text"].startswith("“")]
-    texts = (quoted or [r["text"][:1].lower() + r["text"][1:] for r in reasons])[:QUOTES_SHOWN]
+    answers = [r["text"].split(" (from “")[0] for r in reasons]
+    texts = (quoted or [a[:1].lower() + a[1:] for a in answers])[:QUOTES_SHOWN]
     return texts[0] if len(texts) == 1 else ", ".join(texts[:-1]) + " and " + texts[-1]
 
 
@@ -110,7 +111,9 @@ def worries(
         first = sentences.worry_levels[level].format(name=entry["lay_name"], chance=chance_words(p))
         parts = []
         if entry["against"]:
-            parts.append(sentences.worry_against.format(quotes=_quotes(entry["against"])))
+            typed = any(r["text"].startswith("“") for r in entry["against"])
+            template = sentences.worry_against if typed else sentences.worry_against_answers
+            parts.append(template.format(quotes=_quotes(entry["against"])))
         if entry["for"] and level in ("possible", "likely"):
             parts.append(sentences.worry_for.format(quotes=_quotes(entry["for"])))
         if not parts:

@@ -401,6 +401,7 @@ class Advice(Strict):
     not_with: list[str] = Field(default_factory=list)
     instead: str | None = None
     caution_basis: Basis | None = None
+    urgent: bool = Field(False, description="belongs in a same-day or emergency result (see presentation)")
 
     @model_validator(mode="after")
     def _caution_sourced(self) -> Advice:
@@ -434,7 +435,10 @@ class Presentation(Strict):
     fairly_clear: float = Field(gt=0, lt=1, description="the leading cause is 'fairly clear' from here")
     tests_from: TriageLevel = Field(description="tests are listed only when the triage is this level or above")
     treatments_from: TriageLevel = Field(description="a doctor's treatments are listed from this level on")
-    self_care_up_to: TriageLevel = Field(description="self-care and reassurance advice only up to this level")
+    self_care_up_to: TriageLevel = Field(
+        description="self-care and reassurance up to this level; above it only `urgent` advice and the tests of "
+        "causes that need care that urgently"
+    )
     safety_net_first: int = Field(ge=1, description="the first screen shows this many safety-net lines")
     safety_net_urgency: dict[TriageLevel, list[str]] = Field(
         description="words that mark a safety-net line's urgency, for putting the most urgent first"
@@ -457,7 +461,8 @@ class Sentences(Strict):
     worry_levels: dict[Literal["very_unlikely", "unlikely", "possible", "likely"], str] = Field(
         description="a worry's first words by its chance: {name}, {chance}"
     )
-    worry_against: str = Field(description="what the person said against it: {quotes}")
+    worry_against: str = Field(description="what the person said against it, in their words: {quotes}")
+    worry_against_answers: str = Field(description="the same when only answers to questions speak against it")
     worry_nothing_for: str
     worry_for: str = Field(description="what the person said for it: {quotes}")
     worry_change: str = Field(description="what would change it: {findings}")

@@ -66,9 +66,10 @@ def assess(
     evidence: Sequence[Raw] | None = None,
     age: float | None = None,
     sex: str | None = None,
+    worries: Sequence[str] | None = None,
 ) -> Assessment:
     """The assessment (CONTRACT.md shape) of a description and/or structured evidence."""
-    return core.assess(text, evidence, age, sex)
+    return core.assess(text, evidence, age, sex, worries)
 
 
 def interview_next(
