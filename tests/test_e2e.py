@@ -176,6 +176,7 @@ def test_first_screen_answers_a_frightened_calf_twitcher(server: str, browser: A
         assert bottom <= PHONE_SCREENS * VIEWPORTS["phone"]["height"], bottom
     assert page.evaluate("[...document.querySelectorAll('details.more')].every(d => !d.open)")
     shot(page, f"result-first-{device}")
+    first.screenshot(path=str(ARTIFACTS / f"result-first-screen-{device}.png"))  # the README's picture
     page.close()
 
 

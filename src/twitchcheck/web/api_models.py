@@ -136,5 +136,6 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 TEXT_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS,
+    413: {"model": ErrorOut, "description": "The request body is larger than 64 KB"},
     503: {"model": ErrorOut, "description": "Free text cannot be read here (twitchcheck.nlp is not installed)"},
 }
