@@ -15,11 +15,13 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from twitchcheck.cli import app
-from twitchcheck.engine import Engine
+from twitchcheck.engine import Case, Engine
 from twitchcheck.engine.firstscreen import chance_words
+from twitchcheck.engine.interview import plan
+from twitchcheck.engine.questions import answer_items
 from twitchcheck.errors import TwitchcheckError
 from twitchcheck.kb.schema import Advice
-from twitchcheck.service import assess, parse
+from twitchcheck.service import assess, case_from, parse
 from twitchcheck.web.app import create_app
 
 FRIGHTENED = (
@@ -155,3 +157,17 @@ def test_chances_read_as_natural_frequencies() -> None:
     assert chance_words(0.76) == "about 3 in 4"
     assert chance_words(0.02) == "about 1 in 50"
     assert chance_words(0.0002) == "fewer than 1 in 1,000"
+
+
+@pytest.mark.parametrize("text", [FRIGHTENED, "my eyelid twitches", "my hands shake when I hold a cup"])
+def test_interview_pages_never_repeat_the_last_heading(engine: Engine, text: str) -> None:
+    """Answering 'no' to everything, no question page has the same heading as the page before it."""
+    case, _ = case_from(text, None, 30, None)
+    items, texts = list(case.evidence), []
+    for asked in range(15):
+        step = plan(engine.model, Case(tuple(items), case.age, case.sex), asked=asked)
+        if step.question is None:
+            break
+        texts.append(step.question.text)
+        items += answer_items(step.question, "unknown" if step.question.type == "single" else "absent")
+    assert len(texts) >= 3 and all(a != b for a, b in zip(texts, texts[1:], strict=False))
