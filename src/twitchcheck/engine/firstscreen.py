@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from typing import Any, Literal
 
 from twitchcheck.engine.evidence import EvidenceItem
@@ -125,29 +126,39 @@ def worries(
     return out
 
 
-def _words(line: str) -> set[str]:
-    return set(WORD.findall(line.lower()))
+@lru_cache(maxsize=4096)
+def _words(line: str) -> frozenset[str]:
+    return frozenset(WORD.findall(line.lower()))
 
 
-def _urgency(model: Model, line: str) -> int:
-    """How urgent a safety-net line is, from the words that mark each level (higher is more urgent)."""
+@lru_cache(maxsize=4096)
+def _urgency_of(line: str, marks: tuple[tuple[str, tuple[str, ...]], ...]) -> int:
     low = f" {line.lower()} "
-    marks = model.kb.policy.presentation.safety_net_urgency
     for level in reversed(TRIAGE_ORDER):
-        if any(word in low for word in marks.get(level, [])):
+        if any(word in low for word in dict(marks).get(level, ())):
             return TRIAGE_ORDER.index(level)
     return 0
 
 
+def _urgency(model: Model, line: str) -> int:
+    """How urgent a safety-net line is, from the words that mark each level (higher is more urgent)."""
+    marks = model.kb.policy.presentation.safety_net_urgency
+    return _urgency_of(line, tuple((level, tuple(words)) for level, words in marks.items()))
+
+
 def order_safety_net(model: Model, lines: Sequence[str]) -> list[str]:
     """The safety net without repeats (a line mostly contained in a longer one), most urgent first."""
+    return list(_ordered(model, tuple(lines)))
+
+
+def _ordered(model: Model, lines: tuple[str, ...]) -> tuple[str, ...]:
     kept: list[str] = []
     for line in sorted(lines, key=len, reverse=True):
         words = _words(line)
         if not any(len(words & _words(k)) >= OVERLAP * len(words) for k in kept):
             kept.append(line)
     original = [line for line in lines if line in kept]
-    return sorted(original, key=lambda line: -_urgency(model, line))
+    return tuple(sorted(original, key=lambda line: -_urgency(model, line)))
 
 
 def also_read(model: Model, items: Sequence[EvidenceItem], mentioned: set[str]) -> list[dict[str, str]]:
