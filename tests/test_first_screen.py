@@ -8,6 +8,7 @@ that fit the leading causes, the triage level and what the person said.
 from __future__ import annotations
 
 import json
+from itertools import pairwise
 
 import pytest
 from fastapi.testclient import TestClient
@@ -170,4 +171,4 @@ def test_interview_pages_never_repeat_the_last_heading(engine: Engine, text: str
             break
         texts.append(step.question.text)
         items += answer_items(step.question, "unknown" if step.question.type == "single" else "absent")
-    assert len(texts) >= 3 and all(a != b for a, b in zip(texts, texts[1:], strict=False))
+    assert len(texts) >= 3 and all(a != b for a, b in pairwise(texts))
