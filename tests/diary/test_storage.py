@@ -129,7 +129,7 @@ def test_start_up_migrates_the_configured_database(tmp_path: Path, monkeypatch: 
     from fastapi.testclient import TestClient
 
     from twitchcheck.diary import db as db_module
-    from twitchcheck.web.diary_setup import create_diary_app
+    from twitchcheck.web.app import create_diary_app
 
     monkeypatch.setenv("TWITCHCHECK_DATABASE_URL", f"sqlite:///{tmp_path}/startup.db")
     monkeypatch.setattr(db_module, "_databases", {})

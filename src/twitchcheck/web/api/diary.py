@@ -7,7 +7,7 @@ nothing behind.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -21,13 +21,14 @@ from twitchcheck.diary import importer
 from twitchcheck.diary import service as svc
 from twitchcheck.diary.schemas import DayIn, EpisodeIn, EpisodePatch, MedicationIn, MedicationPatch, SymptomIn
 from twitchcheck.errors import TwitchcheckError
-from twitchcheck.web.auth import AUTH_ERRORS, ApiUser, Db
+from twitchcheck.web.api.models import AUTH_ERRORS
+from twitchcheck.web.deps import ApiUser, Db
+from twitchcheck.web.downloads import export_response
 from twitchcheck.web.jsonresp import JSONResponse
 
 diary_api = APIRouter(prefix="/api/v1/diary", tags=["diary"], responses=AUTH_ERRORS)
 RecordId = Annotated[int, Path(ge=0, description="the record's id (from the list or the create answer)")]
 PAGE, MAX_PAGE = 100, 1000  # episodes per page: by default, and at most
-MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json", "fhir": "application/fhir+json"}
 
 
 class EpisodeOut(BaseModel):
@@ -337,23 +338,6 @@ def report_pdf(user: ApiUser, db: Db) -> Response:
     assert pdf is not None
     name = f"twitchcheck-report-{svc.local_today(user.timezone).isoformat()}.pdf"
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
-
-
-def export_response(session: Any, user: Any, fmt: str) -> Response:
-    """The diary as a download in one of the export formats."""
-    from twitchcheck.diary import fhir
-
-    data = export_mod.collect(session, user=user)
-    if fmt == "csv":
-        body = export_mod.to_csv(data)
-    elif fmt == "fhir":
-        body = export_mod.to_json(fhir.bundle(data, user_uid=user.uid))
-    else:
-        body = export_mod.to_json(data)
-    stamp = datetime.now(UTC).date().isoformat()
-    suffix = {"csv": "csv", "json": "json", "fhir": "fhir.json"}[fmt]
-    headers = {"Content-Disposition": f'attachment; filename="twitchcheck-diary-{stamp}.{suffix}"'}
-    return Response(body, media_type=MEDIA[fmt], headers=headers)
 
 
 @diary_api.get(

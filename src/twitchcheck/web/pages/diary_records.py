@@ -11,8 +11,12 @@ from twitchcheck.diary import service as svc
 from twitchcheck.diary import vocab
 from twitchcheck.diary.schemas import MedicationIn, MedicationPatch, SymptomIn, parse
 from twitchcheck.errors import TwitchcheckError
-from twitchcheck.web.auth import Db, Member, SignedIn, SignedInForm, render
+from twitchcheck.web.deps import Db, Member, SignedIn, SignedInForm
 from twitchcheck.web.errors import http_status
+from twitchcheck.web.pages.flow import assess_state
+from twitchcheck.web.pages.forms import form_number
+from twitchcheck.web.pages.state import StateError, decode
+from twitchcheck.web.templating import render
 
 records = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 FormText = Annotated[str, Form(max_length=4000)]
@@ -111,8 +115,6 @@ def add_symptom(
     notes: FormText = "",
 ) -> Response:
     """Add another symptom."""
-    from twitchcheck.web.diary_pages import form_number
-
     form = {"day": day, "symptom": symptom, "other": other, "severity": severity, "notes": notes}
     what = other.strip() if symptom == "other" else symptom
     try:
@@ -158,11 +160,8 @@ def confirm_save_assessment(
     request: Request, who: SignedIn, s: Annotated[str, Query(max_length=8_000)] = ""
 ) -> Response:
     """Ask before saving a result to the diary (a result page links here with its ``s``)."""
-    from twitchcheck.web import services
-    from twitchcheck.web.state import StateError, decode
-
     try:
-        assessment = services.assess_state(decode(s)).to_json_dict()
+        assessment = assess_state(decode(s)).to_json_dict()
     except StateError as exc:
         raise TwitchcheckError("invalid", "invalid_state", f"this result link is damaged ({exc})") from None
     top = [c for c in assessment.get("conditions", []) if c.get("id") != "other"][:3]
@@ -175,14 +174,11 @@ def confirm_save_assessment(
 @records.post("/diary/assessments")
 def save_assessment(request: Request, db: Db, who: SignedInForm, s: FormText = "") -> Response:
     """Save the assessment of a result page (its ``s`` state) into the diary."""
-    from twitchcheck.web import services
-    from twitchcheck.web.state import StateError, decode
-
     try:
         state = decode(s)
     except StateError as exc:
         raise TwitchcheckError("invalid", "invalid_state", f"this result link is damaged ({exc})") from None
-    assessment = services.assess_state(state).to_json_dict()
+    assessment = assess_state(state).to_json_dict()
     with db.write() as session:
         svc.save_assessment(session, user_id=who.user.id, data=assessment)
     return RedirectResponse("/diary/assessments?saved=1", status_code=303)

@@ -16,8 +16,9 @@ from twitchcheck.accounts import service as accounts
 from twitchcheck.diary.db import Database
 from twitchcheck.errors import TwitchcheckError
 from twitchcheck.web import security
-from twitchcheck.web.auth import Db, FormText, Member, SignedIn, SignedInForm, VisitorForm, Who, render
+from twitchcheck.web.deps import Db, FormText, Member, SignedIn, SignedInForm, VisitorForm, Who
 from twitchcheck.web.errors import http_status
+from twitchcheck.web.templating import render
 
 auth_pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 

@@ -17,27 +17,18 @@ from twitchcheck.diary import service as svc
 from twitchcheck.diary import vocab
 from twitchcheck.diary.schemas import DayIn, EpisodeIn, EpisodePatch, parse
 from twitchcheck.errors import TwitchcheckError
-from twitchcheck.web.auth import Db, Member, SignedIn, SignedInForm, Visitor, render
-from twitchcheck.web.diary_records import records
+from twitchcheck.web.deps import Db, Member, SignedIn, SignedInForm, Visitor
+from twitchcheck.web.downloads import export_response
 from twitchcheck.web.errors import http_status
-from twitchcheck.web.limits import MAX_IMPORT
+from twitchcheck.web.middleware import MAX_IMPORT
+from twitchcheck.web.pages.diary_records import records
+from twitchcheck.web.pages.forms import form_number
+from twitchcheck.web.templating import render
 
 diary_pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 diary_pages.include_router(records)
 FormText = Annotated[str, Form(max_length=4000)]
 EPISODE_FIELDS = ("occurred_at", "body_part", "side", "movement", "intensity", "count", "duration_s", "notes")
-
-
-def form_number(text: str | None, kind: type = float) -> Any:
-    """A number typed in a form ("" means not given); what is not a number is passed on to be refused."""
-    text = (text or "").strip().replace(",", ".")
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        return text
-    return int(value) if kind is int and value.is_integer() else value if kind is float else text
 
 
 def local_input(moment: datetime) -> str:
@@ -310,8 +301,6 @@ def report_pdf(db: Db, who: SignedIn) -> Response:
 @diary_pages.get("/diary/export")
 def export_download(db: Db, who: SignedIn, format: str = "json") -> Response:
     """Download the diary (JSON, CSV or FHIR)."""
-    from twitchcheck.web.diary_api import export_response
-
     if format not in ("json", "csv", "fhir"):
         raise TwitchcheckError("invalid", "invalid_format", "format must be json, csv or fhir")
     with db.read() as session:
