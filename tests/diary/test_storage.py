@@ -110,8 +110,8 @@ def test_concurrent_writers_all_land(db: Database) -> None:
         thread.join()
     assert errors == []
     with db.read() as session:
-        assert svc.count_episodes(session, user_id=user.id) == 120
-        assert len(svc.list_days(session, user_id=user.id)) == 1
+        assert svc.EPISODES.count(session, user_id=user.id) == 120
+        assert len(svc.DAYS.list(session, user_id=user.id)) == 1
 
 
 def test_local_profile_is_created_once(db: Database) -> None:

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from twitchcheck.diary import service as svc
 from twitchcheck.diary import vocab
+from twitchcheck.diary.records import DayOut, EpisodeOut
 from twitchcheck.diary.schemas import DayIn, EpisodeIn, EpisodePatch, parse
 from twitchcheck.errors import TwitchcheckError
 from twitchcheck.web.deps import Db, Member, SignedIn, SignedInForm, Visitor
@@ -51,7 +52,7 @@ def base_context(who: Visitor, **extra: Any) -> dict[str, Any]:
 
 
 def _episode_view(episode: Any) -> dict[str, Any]:
-    data = svc.episode_dict(episode)
+    data = EpisodeOut.of(episode).model_dump()
     when = svc.from_storage(episode.occurred_at, episode.utc_offset_min)
     return data | {"when": when.strftime("%a %d %b, %H:%M"), "place": vocab.place_name(episode.body_part, episode.side)}
 
@@ -61,9 +62,9 @@ def _home(request: Request, db: Any, who: Member, form: dict[str, Any] | None = 
     with db.read() as session:
         last = svc.last_episode(session, user_id=who.user.id)
         recent = [
-            _episode_view(e) for e in svc.list_episodes(session, user_id=who.user.id, limit=15, newest_first=True)
+            _episode_view(e) for e in svc.EPISODES.list(session, user_id=who.user.id, limit=15, newest_first=True)
         ]
-        total = svc.count_episodes(session, user_id=who.user.id)
+        total = svc.EPISODES.count(session, user_id=who.user.id)
     defaults = {
         "occurred_at": local_input(datetime.now(tz)),
         "body_part": last.body_part if last else "calf",
@@ -152,7 +153,7 @@ def add_episode(
 def edit_episode(request: Request, episode_id: int, db: Db, who: SignedIn) -> Response:
     """One episode, to change or delete."""
     with db.read() as session:
-        episode = svc.get_episode(session, user_id=who.user.id, episode_id=episode_id)
+        episode = svc.EPISODES.get(session, user_id=who.user.id, key=episode_id)
         view = _episode_view(episode)
         moment = svc.from_storage(episode.occurred_at, episode.utc_offset_min)
     form = {k: "" if view[k] is None else str(view[k]) for k in EPISODE_FIELDS} | {"occurred_at": local_input(moment)}
@@ -198,7 +199,7 @@ def update_episode(
 def delete_episode(request: Request, episode_id: int, db: Db, who: SignedInForm) -> Response:
     """Delete an episode."""
     with db.write() as session:
-        svc.delete_episode(session, user_id=who.user.id, episode_id=episode_id)
+        svc.EPISODES.delete(session, user_id=who.user.id, key=episode_id)
     return RedirectResponse("/diary?deleted=1", status_code=303)
 
 
@@ -210,12 +211,14 @@ def days(request: Request, db: Db, who: SignedIn, day: Annotated[date | None, Qu
     """The day's factors (today by default) and the days recorded lately."""
     day = day or svc.local_today(who.user.timezone)
     with db.read() as session:
-        rows = svc.list_days(session, user_id=who.user.id)
-    current = next((svc.day_dict(r) for r in rows if r.date == day), {})
+        rows = svc.DAYS.list(session, user_id=who.user.id)
+    current = next((DayOut.of(r).model_dump() for r in rows if r.date == day), {})
     form = {k: "" if current.get(k) is None else f"{current[k]:g}" for k in DAY_FIELDS}
     form |= {"supplements": ", ".join(current.get("supplements", [])), "notes": current.get("notes") or ""}
     saved = request.query_params.get("saved")
-    ctx = base_context(who, day=day, form=form, recent=[svc.day_dict(r) for r in rows[-14:]][::-1], saved=saved)
+    ctx = base_context(
+        who, day=day, form=form, recent=[DayOut.of(r).model_dump() for r in rows[-14:]][::-1], saved=saved
+    )
     return render(request, "diary/days.html", ctx)
 
 

@@ -9,6 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from twitchcheck.diary import service as svc
 from twitchcheck.diary import vocab
+from twitchcheck.diary.records import AssessmentOut, MedicationOut, SymptomOut
 from twitchcheck.diary.schemas import MedicationIn, MedicationPatch, SymptomIn, parse
 from twitchcheck.errors import TwitchcheckError
 from twitchcheck.web.deps import Db, Member, SignedIn, SignedInForm
@@ -28,7 +29,7 @@ def _context(who: Member, **extra: Any) -> dict[str, Any]:
 
 def _medications(request: Request, db: Any, who: Member, status: int = 200, **extra: Any) -> Response:
     with db.read() as session:
-        rows = [svc.medication_dict(r) for r in svc.list_medications(session, user_id=who.user.id)]
+        rows = [MedicationOut.of(r).model_dump() for r in svc.MEDICATIONS.list(session, user_id=who.user.id)]
     return render(request, "diary/medications.html", _context(who, rows=rows, **extra), status=status)
 
 
@@ -81,7 +82,7 @@ def stop_medication(
 def delete_medication(request: Request, medication_id: int, db: Db, who: SignedInForm) -> Response:
     """Delete a medicine."""
     with db.write() as session:
-        svc.delete_medication(session, user_id=who.user.id, medication_id=medication_id)
+        svc.MEDICATIONS.delete(session, user_id=who.user.id, key=medication_id)
     return RedirectResponse("/diary/medications", status_code=303)
 
 
@@ -89,8 +90,8 @@ def _symptoms(request: Request, db: Any, who: Member, status: int = 200, **extra
     names = vocab.symptoms()
     with db.read() as session:
         rows = [
-            svc.symptom_dict(r) | {"name": names.get(r.symptom, r.symptom)}
-            for r in svc.list_symptoms(session, user_id=who.user.id)
+            SymptomOut.of(r).model_dump() | {"name": names.get(r.symptom, r.symptom)}
+            for r in svc.SYMPTOMS.list(session, user_id=who.user.id)
         ][::-1]
     ctx = _context(who, rows=rows, known=names, warnings=vocab.warning_signs(), **extra)
     return render(request, "diary/symptoms.html", ctx, status=status)
@@ -133,7 +134,7 @@ def add_symptom(
 def delete_symptom(request: Request, symptom_id: int, db: Db, who: SignedInForm) -> Response:
     """Delete a symptom entry."""
     with db.write() as session:
-        svc.delete_symptom(session, user_id=who.user.id, symptom_id=symptom_id)
+        svc.SYMPTOMS.delete(session, user_id=who.user.id, key=symptom_id)
     return RedirectResponse("/diary/symptoms", status_code=303)
 
 
@@ -142,10 +143,10 @@ def assessments(request: Request, db: Db, who: SignedIn) -> Response:
     """Saved assessments, newest first."""
     with db.read() as session:
         rows = []
-        for row in reversed(svc.list_assessments(session, user_id=who.user.id)):
+        for row in reversed(svc.ASSESSMENTS.list(session, user_id=who.user.id)):
             data = row.data
             rows.append(
-                svc.assessment_dict(row, full=False)
+                AssessmentOut.of(row, full=False).model_dump()
                 | {
                     "triage": data.get("triage", {}),
                     "conditions": [c for c in data.get("conditions", []) if c.get("id") != "other"][:3],
@@ -188,5 +189,5 @@ def save_assessment(request: Request, db: Db, who: SignedInForm, s: FormText = "
 def delete_assessment(request: Request, assessment_id: int, db: Db, who: SignedInForm) -> Response:
     """Delete a saved assessment."""
     with db.write() as session:
-        svc.delete_assessment(session, user_id=who.user.id, assessment_id=assessment_id)
+        svc.ASSESSMENTS.delete(session, user_id=who.user.id, key=assessment_id)
     return RedirectResponse("/diary/assessments", status_code=303)
