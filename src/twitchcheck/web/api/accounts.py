@@ -11,7 +11,7 @@ The pages are in ``web.pages.accounts``; who is signed in comes from ``web.deps`
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Self
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -24,7 +24,6 @@ from twitchcheck.diary.db import Database
 from twitchcheck.web import security
 from twitchcheck.web.api.models import AUTH_ERRORS
 from twitchcheck.web.deps import ApiUser, Db, bearer_token
-from twitchcheck.web.jsonresp import JSONResponse
 
 auth_api = APIRouter(prefix="/api/v1/auth", tags=["accounts"], responses=AUTH_ERRORS)
 
@@ -50,6 +49,11 @@ class AccountOut(BaseModel):
     email: str | None
     timezone: str
     created_at: str
+
+    @classmethod
+    def of(cls, user: m.User) -> Self:
+        """An account as the API shows it (never the password hash)."""
+        return cls(id=user.uid, email=user.email, timezone=user.timezone, created_at=user.created_at.isoformat() + "Z")
 
 
 class RegisteredOut(AccountOut):
@@ -106,18 +110,8 @@ class SettingsIn(BaseModel):
     timezone: Annotated[str, Field(max_length=64, examples=["Europe/London"])]
 
 
-def account_dict(user: m.User) -> dict[str, Any]:
-    """An account as the API shows it (never the password hash)."""
-    return {
-        "id": user.uid,
-        "email": user.email,
-        "timezone": user.timezone,
-        "created_at": user.created_at.isoformat() + "Z",
-    }
-
-
-@auth_api.post("/register", status_code=201, response_model=RegisteredOut)
-def register(body: RegisterIn, db: Db) -> JSONResponse:
+@auth_api.post("/register", status_code=201)
+def register(body: RegisterIn, db: Db) -> RegisteredOut:
     """Create an account (201) with ten one-time recovery codes, shown only now.
 
     422 for a bad email or a weak password (under 12 characters, common or breached); 409, in
@@ -125,8 +119,8 @@ def register(body: RegisterIn, db: Db) -> JSONResponse:
     """
     with db.write() as session:
         made = accounts.register(session, email=body.email, password=body.password, timezone=body.timezone)
-        out = account_dict(made.user) | {"recovery_codes": made.recovery_codes}
-    return JSONResponse(out, status_code=201)
+        account = AccountOut.of(made.user)
+        return RegisteredOut(**account.model_dump(), recovery_codes=made.recovery_codes)
 
 
 def _login(db: Database, email: str, password: str, client: str) -> m.User:
@@ -138,13 +132,13 @@ def _login(db: Database, email: str, password: str, client: str) -> m.User:
     return result.user
 
 
-@auth_api.post("/login", response_model=TokenOut)
-def login(body: Credentials, request: Request, db: Db) -> JSONResponse:
+@auth_api.post("/login")
+def login(body: Credentials, request: Request, db: Db) -> TokenOut:
     """Sign in: ``{"access_token"}`` for ``Authorization: Bearer``. 401 wrong details, 429 too many tries."""
     user = _login(db, body.email, body.password, security.client_address(request))
     with db.write() as session:
         token, expires = accounts.issue_token(session, user_id=user.id)
-    return JSONResponse({"access_token": token, "token_type": "bearer", "expires_at": expires.isoformat() + "Z"})
+    return TokenOut(access_token=token, token_type="bearer", expires_at=expires.isoformat() + "Z")
 
 
 @auth_api.post("/logout", status_code=204)
@@ -155,21 +149,20 @@ def logout(request: Request, user: ApiUser, db: Db) -> Response:
     return Response(status_code=204)
 
 
-@auth_api.get("/me", response_model=AccountOut)
-def me(user: ApiUser) -> JSONResponse:
+@auth_api.get("/me")
+def me(user: ApiUser) -> AccountOut:
     """The signed-in account."""
-    return JSONResponse(account_dict(user))
+    return AccountOut.of(user)
 
 
-@auth_api.patch("/me", response_model=AccountOut)
-def update_me(body: SettingsIn, user: ApiUser, db: Db) -> JSONResponse:
+@auth_api.patch("/me")
+def update_me(body: SettingsIn, user: ApiUser, db: Db) -> AccountOut:
     """Change settings (the time zone)."""
     with db.write() as session:
         accounts.set_timezone(session, user_id=user.id, timezone=body.timezone)
         fresh = session.get(m.User, user.id)
         assert fresh is not None
-        out = account_dict(fresh)
-    return JSONResponse(out)
+        return AccountOut.of(fresh)
 
 
 def confirm(db: Database, request: Request, user: m.User, password: str) -> None:
@@ -215,13 +208,13 @@ def recover(body: RecoverIn, request: Request, db: Db) -> Response:
     return Response(status_code=204)
 
 
-@auth_api.post("/recovery-codes", response_model=CodesOut)
-def new_recovery_codes(body: PasswordIn, request: Request, user: ApiUser, db: Db) -> JSONResponse:
+@auth_api.post("/recovery-codes")
+def new_recovery_codes(body: PasswordIn, request: Request, user: ApiUser, db: Db) -> CodesOut:
     """Ten new one-time recovery codes (the password confirms it; the old codes stop working)."""
     confirm(db, request, user, body.password)
     with db.write() as session:
         codes = recovery.new_codes(session, user_id=user.id)
-    return JSONResponse({"recovery_codes": codes})
+    return CodesOut(recovery_codes=codes)
 
 
 @auth_api.delete("/account", status_code=204)

@@ -183,7 +183,7 @@ def session(body: SessionIn) -> TremorSession:
     return combine(results, body.recorded_at)
 
 
-@tremor_api.post("/tremor", response_model=TremorOut, responses=TREMOR_ERRORS, openapi_extra=RECORDING_BODY)
+@tremor_api.post("/tremor", responses={200: {"model": TremorOut}, **TREMOR_ERRORS}, openapi_extra=RECORDING_BODY)
 async def tremor(
     request: Request,
     task: Annotated[TaskParam | None, Query(description="how it was recorded (for CSV uploads)")] = None,
@@ -196,8 +196,7 @@ async def tremor(
 
 @tremor_api.post(
     "/tremor/session",
-    response_model=SessionOut,
-    responses=TREMOR_ERRORS,
+    responses={200: {"model": SessionOut}, **TREMOR_ERRORS},
     openapi_extra={
         "requestBody": {
             "required": True,
