@@ -16,20 +16,18 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from twitchcheck.diary import service as svc
 from twitchcheck.diary import vocab
 from twitchcheck.diary.records import DayOut, EpisodeOut
-from twitchcheck.diary.schemas import DayIn, EpisodeIn, EpisodePatch, parse
 from twitchcheck.errors import TwitchcheckError
 from twitchcheck.web.deps import Db, Member, SignedIn, SignedInForm, Visitor
 from twitchcheck.web.downloads import export_response
 from twitchcheck.web.errors import http_status
 from twitchcheck.web.middleware import MAX_IMPORT
 from twitchcheck.web.pages.diary_records import records
-from twitchcheck.web.pages.forms import form_number
+from twitchcheck.web.pages.forms import DAY_FIELDS, EPISODE_FIELDS, DayForm, EpisodeForm, episode_entry
 from twitchcheck.web.templating import render
 
 diary_pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 diary_pages.include_router(records)
 FormText = Annotated[str, Form(max_length=4000)]
-EPISODE_FIELDS = ("occurred_at", "body_part", "side", "movement", "intensity", "count", "duration_s", "notes")
 
 
 def local_input(moment: datetime) -> str:
@@ -97,51 +95,18 @@ def home(
     return _home(request, db, who, notice=notice, added=added)
 
 
-def _episode_form(form: dict[str, str], timezone: str | None, *, patch: bool = False) -> Any:
-    """A form's fields as an EpisodeIn (or EpisodePatch) — times read in the browser's or person's zone."""
-    data: dict[str, Any] = {k: (form.get(k) or "").strip() for k in EPISODE_FIELDS}
-    for key, kind in (("intensity", int), ("count", int), ("duration_s", float)):
-        data[key] = form_number(data[key], kind)
-    if data["occurred_at"]:
-        try:
-            moment = datetime.fromisoformat(data["occurred_at"])
-            data["occurred_at"] = moment if moment.tzinfo else moment.replace(tzinfo=svc.zone(timezone))
-        except ValueError:
-            pass  # refused by the schema with its message
-    data["notes"] = data["notes"] or None
-    if patch:
-        return parse(
-            EpisodePatch, {k: v for k, v in data.items() if v is not None or k in ("count", "duration_s", "notes")}
-        )
-    return parse(EpisodeIn, data)
-
-
-def _browser_zone(form_zone: str | None, fallback: str) -> str:
-    zone = (form_zone or "").strip()
-    return zone if zone and svc.zone(zone).key == zone else fallback
-
-
 @diary_pages.post("/diary/episodes")
 def add_episode(
     request: Request,
     *,
     db: Db,
     who: SignedInForm,
-    occurred_at: FormText = "",
-    body_part: FormText = "",
-    side: FormText = "none",
-    movement: FormText = "",
-    intensity: FormText = "",
-    count: FormText = "",
-    duration_s: FormText = "",
-    notes: FormText = "",
-    timezone: FormText = "",
+    sent: Annotated[EpisodeForm, Form()],
 ) -> Response:
     """Store the quick form's episode, then back to the diary."""
-    form = {"occurred_at": occurred_at, "body_part": body_part, "side": side, "movement": movement}
-    form |= {"intensity": intensity, "count": count, "duration_s": duration_s, "notes": notes}
+    form = sent.fields()
     try:
-        data = _episode_form(form, _browser_zone(timezone, who.user.timezone))
+        data = episode_entry(form, sent.browser_zone(who.user.timezone))
         with db.write() as session:
             episode_id = svc.add_episode(session, user=who.user, data=data).id
     except TwitchcheckError as exc:
@@ -168,29 +133,18 @@ def update_episode(
     episode_id: int,
     db: Db,
     who: SignedInForm,
-    occurred_at: FormText = "",
-    body_part: FormText = "",
-    side: FormText = "none",
-    movement: FormText = "",
-    intensity: FormText = "",
-    count: FormText = "",
-    duration_s: FormText = "",
-    notes: FormText = "",
-    offset: FormText = "",
+    sent: Annotated[EpisodeForm, Form()],
 ) -> Response:
-    """Save the changes to an episode."""
-    form = {"occurred_at": occurred_at, "body_part": body_part, "side": side, "movement": movement}
-    form |= {"intensity": intensity, "count": count, "duration_s": duration_s, "notes": notes}
-    if occurred_at and len(offset) == 5 and offset[0] in "+-" and offset[1:].isdigit():
-        form["occurred_at"] = f"{occurred_at}{offset[:3]}:{offset[3:]}"  # keep the time zone it was written in
+    """Save the changes to an episode (its time keeps the zone it was written in)."""
+    form = sent.with_offset()
     try:
-        patch = _episode_form(form, who.user.timezone, patch=True)
+        patch = episode_entry(form, who.user.timezone, patch=True)
         with db.write() as session:
             svc.update_episode(session, user=who.user, episode_id=episode_id, patch=patch)
     except TwitchcheckError as exc:
         if exc.kind == "not_found":
             raise
-        ctx = base_context(who, e={"id": episode_id}, form=form | {"occurred_at": occurred_at}, offset=offset)
+        ctx = base_context(who, e={"id": episode_id}, form=sent.fields(), offset=sent.offset)
         return render(request, "diary/episode.html", ctx | {"error": exc.message}, status=http_status(exc))
     return RedirectResponse(f"/diary?added={episode_id}", status_code=303)
 
@@ -201,9 +155,6 @@ def delete_episode(request: Request, episode_id: int, db: Db, who: SignedInForm)
     with db.write() as session:
         svc.EPISODES.delete(session, user_id=who.user.id, key=episode_id)
     return RedirectResponse("/diary?deleted=1", status_code=303)
-
-
-DAY_FIELDS = ("sleep_hours", "caffeine_mg", "alcohol_units", "stress", "exercise_minutes")
 
 
 @diary_pages.get("/diary/days")
@@ -228,29 +179,15 @@ def save_day(
     *,
     db: Db,
     who: SignedInForm,
-    day: FormText = "",
-    sleep_hours: FormText = "",
-    caffeine_mg: FormText = "",
-    alcohol_units: FormText = "",
-    stress: FormText = "",
-    exercise_minutes: FormText = "",
-    supplements: FormText = "",
-    notes: FormText = "",
+    sent: Annotated[DayForm, Form()],
 ) -> Response:
     """Save the day's factors."""
-    form = {"sleep_hours": sleep_hours, "caffeine_mg": caffeine_mg, "alcohol_units": alcohol_units}
-    form |= {"stress": stress, "exercise_minutes": exercise_minutes, "supplements": supplements, "notes": notes}
     try:
-        try:
-            when = date.fromisoformat(day.strip())
-        except ValueError:
-            raise TwitchcheckError("invalid", "validation_error", "date: please give a date") from None
-        data: dict[str, Any] = {k: form_number(form[k], int if k == "stress" else float) for k in DAY_FIELDS}
-        data |= {"supplements": supplements, "notes": notes or None}
+        when, data = sent.entry()
         with db.write() as session:
-            svc.put_day(session, user=who.user, day=when, data=parse(DayIn, data))
+            svc.put_day(session, user=who.user, day=when, data=data)
     except TwitchcheckError as exc:
-        ctx = base_context(who, day=day, form=form, recent=[], error=exc.message)
+        ctx = base_context(who, day=sent.day, form=sent.fields(), recent=[], error=exc.message)
         return render(request, "diary/days.html", ctx, status=http_status(exc))
     return RedirectResponse(f"/diary/days?date={when.isoformat()}&saved=1", status_code=303)
 

@@ -10,12 +10,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from twitchcheck.diary import service as svc
 from twitchcheck.diary import vocab
 from twitchcheck.diary.records import AssessmentOut, MedicationOut, SymptomOut
-from twitchcheck.diary.schemas import MedicationIn, MedicationPatch, SymptomIn, parse
+from twitchcheck.diary.schemas import MedicationPatch, parse
 from twitchcheck.errors import TwitchcheckError
 from twitchcheck.web.deps import Db, Member, SignedIn, SignedInForm
 from twitchcheck.web.errors import http_status
 from twitchcheck.web.pages.flow import assess_state
-from twitchcheck.web.pages.forms import form_number
+from twitchcheck.web.pages.forms import MedicationForm, SymptomForm
 from twitchcheck.web.pages.state import StateError, decode
 from twitchcheck.web.templating import render
 
@@ -45,20 +45,15 @@ def add_medication(
     *,
     db: Db,
     who: SignedInForm,
-    name: FormText = "",
-    dose: FormText = "",
-    start: FormText = "",
-    stop: FormText = "",
-    notes: FormText = "",
+    sent: Annotated[MedicationForm, Form()],
 ) -> Response:
     """Add a medicine."""
-    form = {"name": name, "dose": dose, "start": start, "stop": stop, "notes": notes}
     try:
-        data = parse(MedicationIn, {k: v.strip() or None for k, v in form.items()})
+        data = sent.entry()
         with db.write() as session:
             svc.add_medication(session, user=who.user, data=data)
     except TwitchcheckError as exc:
-        return _medications(request, db, who, status=http_status(exc), form=form, error=exc.message)
+        return _medications(request, db, who, status=http_status(exc), form=sent.fields(), error=exc.message)
     return RedirectResponse("/diary/medications?saved=1", status_code=303)
 
 
@@ -109,24 +104,15 @@ def add_symptom(
     *,
     db: Db,
     who: SignedInForm,
-    day: FormText = "",
-    symptom: FormText = "",
-    other: FormText = "",
-    severity: FormText = "",
-    notes: FormText = "",
+    sent: Annotated[SymptomForm, Form()],
 ) -> Response:
     """Add another symptom."""
-    form = {"day": day, "symptom": symptom, "other": other, "severity": severity, "notes": notes}
-    what = other.strip() if symptom == "other" else symptom
     try:
-        data = parse(
-            SymptomIn,
-            {"date": day.strip(), "symptom": what, "severity": form_number(severity, int), "notes": notes or None},
-        )
+        data = sent.entry()
         with db.write() as session:
             svc.add_symptom(session, user=who.user, data=data)
     except TwitchcheckError as exc:
-        return _symptoms(request, db, who, status=http_status(exc), form=form, error=exc.message)
+        return _symptoms(request, db, who, status=http_status(exc), form=sent.fields(), error=exc.message)
     return RedirectResponse("/diary/symptoms?saved=1", status_code=303)
 
 
