@@ -1,7 +1,7 @@
 """The assessment's pages: home (describe or answer questions) and the result (and its print view).
 
 Every page works without JavaScript: forms post to the server, which redirects to a page whose
-address carries the answers (``?s=``, see web.state). The pages call the same service functions
+address carries the answers (``?s=``, see web.pages.state). The pages call the same core functions
 as the JSON API; those that run the engine or the reader are plain ``def`` (run in the thread
 pool, off the event loop).
 """
