@@ -161,3 +161,47 @@ class SymptomForm(PageForm):
         data = {"date": self.day.strip(), "symptom": what, "severity": form_number(self.severity, int)}
         result: SymptomIn = parse(SymptomIn, data | {"notes": self.notes or None})
         return result
+
+
+Short = Annotated[str, Field(max_length=400)]  # the account forms' fields
+
+
+class NewPasswordForm(PageForm):
+    """A new password typed twice."""
+
+    password: Short = ""
+    confirm: Short = ""
+
+    def new_password(self, differ: str = "The two passwords are not the same.") -> str:
+        """The new password, once both copies agree."""
+        if self.password != self.confirm:
+            raise TwitchcheckError("invalid", "passwords_differ", differ)
+        return self.password
+
+
+class LoginForm(PageForm):
+    """Signing in, and where to go next."""
+
+    email: Short = ""
+    password: Short = ""
+    next: Short = "/diary"
+
+
+class RegisterForm(NewPasswordForm):
+    """A new account (the page's script sets the browser's time zone)."""
+
+    email: Short = ""
+    timezone: Short = "UTC"
+
+
+class RecoverForm(NewPasswordForm):
+    """A recovery code and a new password."""
+
+    email: Short = ""
+    code: Short = ""
+
+
+class PasswordChangeForm(NewPasswordForm):
+    """The current password and a new one."""
+
+    current: Short = ""
