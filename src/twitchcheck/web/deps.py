@@ -32,6 +32,7 @@ Db = Annotated[Database, Depends(database)]
 
 
 def bearer_token(request: Request) -> str:
+    """The token of ``Authorization: Bearer <token>`` (unauthorized without one)."""
     header = request.headers.get("authorization", "")
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
