@@ -54,7 +54,7 @@ def harmless_probability(model: Model, conditions: Sequence[dict[str, Any]]) -> 
 def reason_text(item: EvidenceItem, finding: Finding, shared: bool) -> str:
     """An answer as the person said it: the quoted words read ("for 3 weeks"), or the answer in words."""
     plain = answer_words(item, finding)
-    if not item.text:
+    if not item.text or item.source != "parsed":  # a device's or a form's text is not the person's words
         return plain
     if shared:
         return f"{plain} (from “{item.text}”)"
@@ -165,7 +165,7 @@ def also_read(model: Model, items: Sequence[EvidenceItem], mentioned: set[str]) 
     """What was read or answered but changed no cause's chance (warning signs excepted: they are the screen)."""
     findings = model.kb.findings
     return [
-        {"id": i.id, "text": f"“{i.text}”" if i.text else answer_words(i, findings[i.id])}
+        {"id": i.id, "text": f"“{i.text}”" if i.text and i.source == "parsed" else answer_words(i, findings[i.id])}
         for i in items
         if i.state != "unknown" and i.id not in mentioned and findings[i.id].group != "warning"
     ]
