@@ -86,6 +86,8 @@ def test_an_emergency_gives_no_reassurance_diet_or_desk_advice() -> None:
     assert result.triage.level == "emergency"
     assert [a.id for a in result.advice] == ["emergency_treatment"]
     assert result.first_screen.harmless == ""
+    assert result.first_screen.most_likely.startswith("What you describe needs care now")
+    assert "stroke" in result.first_screen.most_likely.lower()  # not 'harmless muscle twitching'
     assert not {"neuro_exam", "emg_ncs", "tsh"} & {t.id for t in result.tests}
 
 

@@ -171,15 +171,30 @@ def also_read(model: Model, items: Sequence[EvidenceItem], mentioned: set[str]) 
     ]
 
 
+def _lower_first(name: str) -> str:
+    return name[:1].lower() + name[1:] if name[1:2].islower() else name
+
+
 def headline(model: Model, conditions: Sequence[dict[str, Any]], level: int, harmless: float) -> dict[str, str]:
-    """What it most likely is, and (when the result does not send the person to be seen today) the harmless share."""
-    shown, sentences = model.kb.policy.presentation, model.kb.policy.sentences
-    top = next((c for c in conditions if c["id"] in model.kb.conditions), conditions[0])
-    lay = top["lay_name"]
-    name = lay[:1].lower() + lay[1:] if lay[1:2].islower() else lay
-    most = sentences.most_likely.format(name=name, chance=f"{top['probability']:.0%}")
-    calm = level <= TRIAGE_ORDER.index(shown.self_care_up_to) and harmless >= shown.possible
-    return {
-        "most_likely": most,
-        "harmless": sentences.harmless_share.format(chance=chance_words(harmless)) if calm else "",
-    }
+    """What it most likely is, and (when the result does not send the person to be seen today) the harmless share.
+
+    With a same-day or emergency result the answer is that it needs care now, naming the likeliest cause
+    that itself needs care that urgently, never a harmless cause next to "call an ambulance".
+    """
+    shown, sentences, kb = model.kb.policy.presentation, model.kb.policy.sentences, model.kb.conditions
+    calm = level <= TRIAGE_ORDER.index(shown.self_care_up_to)
+    if not calm:
+        urgent = [
+            c
+            for c in conditions
+            if c["id"] in kb
+            and TRIAGE_ORDER.index(kb[c["id"]].triage.level) > TRIAGE_ORDER.index(shown.self_care_up_to)
+        ]
+        if urgent and urgent[0]["probability"] >= shown.possible:
+            name, p = _lower_first(urgent[0]["lay_name"]), urgent[0]["probability"]
+            return {"most_likely": sentences.needs_care_now_cause.format(name=name, chance=f"{p:.0%}"), "harmless": ""}
+        return {"most_likely": sentences.needs_care_now, "harmless": ""}
+    top = next((c for c in conditions if c["id"] in kb), conditions[0])
+    most = sentences.most_likely.format(name=_lower_first(top["lay_name"]), chance=f"{top['probability']:.0%}")
+    share = sentences.harmless_share.format(chance=chance_words(harmless)) if harmless >= shown.possible else ""
+    return {"most_likely": most, "harmless": share}

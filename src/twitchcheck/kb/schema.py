@@ -457,6 +457,8 @@ class Sentences(Strict):
     poor_fit_named: str
     poor_fit: str
     most_likely: str = Field(description="the first screen's answer: {name} and {chance}")
+    needs_care_now: str = Field(description="the answer instead when the result is same-day care or an ambulance")
+    needs_care_now_cause: str = Field(description="the same, naming the likeliest cause that needs care now")
     harmless_share: str = Field(description="the harmless causes' combined chance: {chance}")
     worry_levels: dict[Literal["very_unlikely", "unlikely", "possible", "likely"], str] = Field(
         description="a worry's first words by its chance: {name}, {chance}"
