@@ -18,7 +18,7 @@ from twitchcheck.engine.evidence import Case
 from twitchcheck.engine.model import FloatArray, Model
 from twitchcheck.engine.result import Assessment
 from twitchcheck.engine.triage import TriageResult, triage
-from twitchcheck.kb.schema import TRIAGE_ORDER, Condition, Presentation
+from twitchcheck.kb.schema import TRIAGE_ORDER, Condition, Presentation, Sentences
 
 
 def round_to_sum(probs: FloatArray, decimals: int = 4) -> list[float]:
@@ -36,12 +36,13 @@ def _display_order(probs: FloatArray, rounded: list[float]) -> list[int]:
     return sorted(range(len(rounded)), key=lambda i: (-rounded[i], -probs[i]))
 
 
-def describe(term: Term, finding_name: str) -> str:
-    """An answer in plain words, e.g. 'Muscle weakness: no'."""
+def describe(term: Term, finding_name: str, sentences: Sentences) -> str:
+    """An answer in plain words, e.g. 'Muscle weakness: no' (the wording is the policy's ``answer_*``)."""
     if term.item.value is not None:
-        answer = f"{term.item.value}"
-        return f"{finding_name}: {'not ' if term.negated else ''}{answer}"
-    return f"{finding_name}: {'yes' if term.item.state == 'present' else 'no'}"
+        wording = sentences.answer_not_value if term.negated else sentences.answer_value
+        return wording.format(finding=finding_name, value=term.item.value)
+    wording = sentences.answer_yes if term.item.state == "present" else sentences.answer_no
+    return wording.format(finding=finding_name)
 
 
 Reason = dict[str, Any]
@@ -50,13 +51,13 @@ Reason = dict[str, Any]
 def _explanations(model: Model, diff: Differential) -> tuple[list[list[Reason]], list[list[Reason]]]:
     """For every condition, the answers for it and against it, strongest first (vectorised)."""
     n_cond = len(model.condition_ids)
-    shown = model.kb.policy.presentation
+    shown, words = model.kb.policy.presentation, model.kb.policy.sentences
     if not diff.terms:
         return [[] for _ in range(n_cond)], [[] for _ in range(n_cond)]
     ratios = likelihood_ratios(model, diff)
     rounded = np.round(ratios, 2)
     base = [
-        {"evidence": t.item.id, "state": t.item.state, "text": describe(t, model.kb.findings[t.item.id].name)}
+        {"evidence": t.item.id, "state": t.item.state, "text": describe(t, model.kb.findings[t.item.id].name, words)}
         for t in diff.terms
     ]
     # Python lists index far faster than numpy scalars in the per-condition loop below.
@@ -103,7 +104,8 @@ def _movements(model: Model, diff: Differential) -> list[dict[str, Any]]:
         reasons = []
         if diff.movements[index] >= model.kb.policy.presentation.possible:
             reasons = [
-                describe(t, model.kb.findings[t.item.id].name) for t in movement_reasons(diff, without, int(index))
+                describe(t, model.kb.findings[t.item.id].name, model.kb.policy.sentences)
+                for t in movement_reasons(diff, without, int(index))
             ]
         out.append({"id": movement.id, "name": movement.lay_name, "probability": rounded[index], "reasons": reasons})
     return out

@@ -406,7 +406,7 @@ class Presentation(Strict):
 
 
 class Sentences(Strict):
-    """The engine's own sentences (``{probability}`` and ``{findings}`` are filled in)."""
+    """The engine's own sentences; the names in braces (``{probability}``, ``{finding}`` ...) are filled in."""
 
     harmless: str
     generic_safety_net: str
@@ -415,6 +415,12 @@ class Sentences(Strict):
     no_clear_cause: str
     poor_fit_named: str
     poor_fit: str
+    cause_possible: str = Field(description="why the differential raises triage: a cause at a more urgent level")
+    cause_outside: str = Field(description="... when that is a cause outside the knowledge base")
+    answer_yes: str = Field(description="an answer in plain words, as listed for or against a cause")
+    answer_no: str
+    answer_value: str
+    answer_not_value: str
 
 
 class FitCheck(Strict):
