@@ -15,7 +15,6 @@ password or recovering the account signs out every other session and token.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import secrets
 from dataclasses import dataclass
@@ -292,7 +291,7 @@ def _system_timezone() -> str:
     """The IANA time zone name of this computer, or UTC."""
     from pathlib import Path
 
-    if tz := os.environ.get("TZ", "").lstrip(":"):
+    if tz := (settings().system_timezone or "").lstrip(":"):
         return tz
     try:
         link = Path("/etc/localtime").resolve()

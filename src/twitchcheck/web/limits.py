@@ -24,7 +24,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from twitchcheck.settings import OFF_WORDS, settings
+from twitchcheck.settings import is_off, settings
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -93,7 +93,7 @@ class RequestLimits:
         config = settings()
         self.app = app
         rate = (rate if rate is not None else config.rate_limit).strip()
-        self.rate = None if rate.lower() in OFF_WORDS else parse(rate)
+        self.rate = None if is_off(rate) else parse(rate)
         self.limiter = MovingWindowRateLimiter(storage_from_string(storage or config.rate_limit_storage))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
