@@ -54,7 +54,7 @@ test: lint typecheck unit
 
 # The quick tier (under a minute): no browser, no PostgreSQL, no slow files; `make test` runs everything.
 test-fast: $(VENV)/.installed-dev
-	$(BIN)/pytest -q -m "not slow and not browser and not postgres"
+	$(BIN)/pytest -q --fast
 
 # hpo3 (the HPO ontology that `kb check` validates ids against) comes with the dev install.
 kb-check: $(VENV)/.installed-dev
