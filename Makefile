@@ -52,7 +52,7 @@ unit: $(VENV)/.installed-dev system-deps
 
 test: lint typecheck unit
 
-# The quick tier (under a minute): no browser, no PostgreSQL, no slow files; `make test` runs everything.
+# The quick tier (about a minute of CPU): no browser, no PostgreSQL, no slow files; `make test` runs everything.
 test-fast: $(VENV)/.installed-dev
 	$(BIN)/pytest -q --fast
 

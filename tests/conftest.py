@@ -54,6 +54,7 @@ SLOW_FILES = {  # each takes several seconds or more (whole evaluations, many su
     "test_pgmpy_reference.py",
     "test_schemathesis.py",
     "test_cli_hostile.py",
+    "test_web_state.py",
     "diary/test_analysis_robust.py",
     "diary/test_report.py",
     "diary/test_durability.py",
