@@ -399,5 +399,5 @@ def assessment_dict(row: m.SavedAssessment, *, full: bool = True) -> dict[str, A
 
 def delete_all(session: Session, *, user_id: int) -> None:
     """Empty the diary (the account stays)."""
-    for model in (m.Episode, m.Day, m.Medication, m.Symptom, m.SavedAssessment):
+    for model in (m.Episode, m.Day, m.Medication, m.Symptom, m.SavedAssessment, m.TremorRecording):
         session.execute(delete(model).where(model.user_id == user_id))

@@ -4,8 +4,9 @@
 sensor and sends the samples to ``POST /api/v1/tremor/session``); uploading a CSV works without
 it (``POST /tremor/upload`` answers with the same page and the result). ``POST /tremor/check``
 starts a check whose evidence begins with the measurement's, so the differential and the "why"
-of the result show it. Nothing is stored: the measurement travels in the form and then in the
-check's address, as every check's answers do.
+of the result show it. Nothing is stored for that: the measurement travels in the form and then
+in the check's address, as every check's answers do. A signed-in person may also keep it in the
+diary ("Save to my diary", ``POST /tremor/save`` in ``web.diary_tremor``).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from twitchcheck.tremor import MEASUREMENT_FINDINGS, RecordingError, TremorResul
 from twitchcheck.tremor.evidence import size_words
 from twitchcheck.tremor.result import TASK_NAMES
 from twitchcheck.web import services
+from twitchcheck.web.auth import Visitor, Who
 from twitchcheck.web.errors import http_status
 from twitchcheck.web.routes_pages import MAX_TEXT, _age, after_answers, render
 from twitchcheck.web.tremor_api import read_body, recording_error, uploaded_csv
@@ -31,9 +33,22 @@ tremor_pages = APIRouter(include_in_schema=False, default_response_class=HTMLRes
 MAX_EVIDENCE_FIELD = 4_000
 
 
-def page(request: Request, result: TremorResult | None = None, error: str | None = None, status: int = 200) -> Response:
-    """The tremor page, with a server-side result (CSV upload without JavaScript) or an error."""
+def page(
+    request: Request,
+    result: TremorResult | None = None,
+    error: str | None = None,
+    status: int = 200,
+    who: Visitor | None = None,
+) -> Response:
+    """The tremor page, with a server-side result (CSV upload without JavaScript) or an error.
+
+    A signed-in visitor also gets "Save to my diary" (``POST /tremor/save``, with the CSRF token).
+    """
     context: dict[str, Any] = {
+        "user": who.user if who else None,
+        "csrf": who.csrf if who else "",
+        "measurements_json": json.dumps([result.model_dump(mode="json")]) if result else "",
+        "saved": request.query_params.get("saved", "")[:2],
         "tasks": TASK_NAMES,
         "result": result,
         "evidence_json": json.dumps(result.engine_evidence()) if result else "",
@@ -55,13 +70,13 @@ def table_row(result: TremorResult) -> dict[str, str]:
 
 
 @tremor_pages.get("/tremor")
-async def tremor_page(request: Request) -> Response:
+def tremor_page(request: Request, who: Who) -> Response:
     """Measure a tremor: the guided recording, the CSV upload, and what the numbers mean."""
-    return page(request)
+    return page(request, who=who)
 
 
 @tremor_pages.post("/tremor/upload")
-async def upload(request: Request) -> Response:
+async def upload(request: Request, who: Who) -> Response:
     """A CSV upload from the page's form (works without JavaScript): the page again, with the result."""
     try:
         kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
@@ -79,7 +94,7 @@ async def upload(request: Request) -> Response:
             raise recording_error(exc) from None
     except TwitchcheckError as exc:
         return page(request, error=f"This recording cannot be measured: {exc.message}.", status=http_status(exc))
-    return page(request, result)
+    return page(request, result, who=who)
 
 
 def measured_items(raw: str) -> list[EvidenceItem]:
