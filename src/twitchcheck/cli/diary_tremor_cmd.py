@@ -15,10 +15,10 @@ from typing import Annotated
 
 import typer
 
-from twitchcheck.cli.diary_cmd import JsonFlag, _diary, _echo
 from twitchcheck.cli.errors import fail
 from twitchcheck.cli.tremor_cmd import _read
 
+JsonFlag = Annotated[bool, typer.Option("--json", help="print JSON")]
 app = typer.Typer(help="Tremor measurements in your diary: add a recording, list, delete.", no_args_is_help=True)
 
 
@@ -45,6 +45,7 @@ def add(
     as_json: JsonFlag = False,
 ) -> None:
     """Measure a tremor recording and keep the result in the diary."""
+    from twitchcheck.cli.diary_cmd import _diary, _echo
     from twitchcheck.diary import tremor_store as store
     from twitchcheck.tremor import TASKS, RecordingError, analyse, read_csv
 
@@ -74,6 +75,7 @@ def list_measurements(
     as_json: JsonFlag = False,
 ) -> None:
     """List the tremor measurements, oldest first."""
+    from twitchcheck.cli.diary_cmd import _diary
     from twitchcheck.diary import tremor_store as store
     from twitchcheck.tremor import TASKS
 
@@ -98,6 +100,7 @@ def delete(
     as_json: JsonFlag = False,
 ) -> None:
     """Delete a tremor measurement."""
+    from twitchcheck.cli.diary_cmd import _diary, _echo
     from twitchcheck.diary import tremor_store as store
 
     with _diary(as_json) as (session, user):
