@@ -40,7 +40,7 @@ def sign_up(client: TestClient) -> None:
     """Register through the form; the client is then signed in."""
     token = field(client.get("/register").text, "csrf_token")
     email = f"tremor-{uuid.uuid4().hex[:8]}@example.org"
-    form = {"email": email, "password": PASSWORD, "confirm": PASSWORD, "csrf_token": token}
+    form = {"email": email, "password": PASSWORD, "confirm": PASSWORD, "csrf_token": token, "timezone": "Asia/Tokyo"}
     assert client.post("/register", data=form).status_code == 201
 
 
@@ -58,7 +58,7 @@ def stored(db: Database) -> int:
 
 
 def test_signed_in_upload_can_be_saved(browser: TestClient, db: Database) -> None:
-    """Signed in, the upload's result offers Save to my diary; saving stores it and the page says so."""
+    """Signed in, the upload's result offers Save to my diary; saving stores it at local time and the page says so."""
     sign_up(browser)
     page = upload(browser)
     assert 'id="save-form"' in page
@@ -67,6 +67,10 @@ def test_signed_in_upload_can_be_saved(browser: TestClient, db: Database) -> Non
     response = browser.post("/tremor/save", data=form, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/tremor?saved=1"
     assert stored(db) == before + 1
+    with db.read() as session:
+        row = session.scalars(select(m.TremorRecording).order_by(m.TremorRecording.id.desc())).first()
+        assert row is not None and row.task == "rest" and row.note == "tea only"
+        assert row.utc_offset_min == 9 * 60, "kept at the person's local time (Tokyo)"
     assert 'id="saved-note"' in browser.get("/tremor?saved=1").text
 
 

@@ -11,6 +11,7 @@ session. Another person's ids answer 404.
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
@@ -19,6 +20,7 @@ from fastapi.responses import RedirectResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from twitchcheck.diary import tremor_store as store
+from twitchcheck.diary.clock import zone
 from twitchcheck.errors import TwitchcheckError
 from twitchcheck.tremor import TremorResult
 from twitchcheck.web.auth import AUTH_ERRORS, ApiUser, Db, SignedInForm
@@ -80,7 +82,7 @@ SAVE_BODY = {
                 "schema": {
                     "description": "a recording ({t, x, y, z, task?, recorded_at?, note?}) or what "
                     "POST /api/v1/tremor answered (plus note?)",
-                    "oneOf": [inline_schema(RecordingIn), {"type": "object"}],
+                    "anyOf": [inline_schema(RecordingIn), {"type": "object"}],
                 }
             },
             "text/csv": {"schema": CSV_BODY},
@@ -184,8 +186,11 @@ def delete_tremor(tremor_id: RecordId, user: ApiUser, db: Db) -> Response:
     return Response(status_code=204)
 
 
-def saved_entries(raw: str, note: str) -> list[Any]:
-    """The page's measurements (a JSON list of results) as checked entries; a damaged list is a 422."""
+def saved_entries(raw: str, note: str, timezone: str = "UTC") -> list[Any]:
+    """The page's measurements (a JSON list of results) as checked entries; a damaged list is a 422.
+
+    The browser dates its recordings in UTC; they are kept at the person's local time.
+    """
     try:
         items = json.loads(raw)
     except (ValueError, RecursionError):
@@ -198,7 +203,12 @@ def saved_entries(raw: str, note: str) -> list[Any]:
         raise TwitchcheckError(
             "invalid", "invalid_measurement", "The measurement was damaged; please measure again."
         ) from None
-    return [store.entry_from_result(r, note=note.strip() or None) for r in results]
+    entries = []
+    for result in results:
+        when = (result.recorded_at or datetime.now(UTC)).astimezone(zone(timezone))
+        local = result.model_copy(update={"recorded_at": when})
+        entries.append(store.entry_from_result(local, note=note.strip() or None))
+    return entries
 
 
 @tremor_save_page.post("/tremor/save")
@@ -209,7 +219,7 @@ def save_from_page(
     note: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """Keep the page's measurements in the diary, then back to the page, which says where they went."""
-    entries = saved_entries(measurements, note)
+    entries = saved_entries(measurements, note, who.user.timezone)
     with db.write() as session:
         for entry in entries:
             store.add_tremor(session, user=who.user, entry=entry)
