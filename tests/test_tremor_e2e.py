@@ -218,5 +218,7 @@ def test_signed_in_page_saves_the_measurement_to_the_diary(server: str, browser:
     assert abs(saved[0]["frequency_hz"] - 6.0) < 0.3
     page.goto(server + "/diary/report")
     assert "Tremor measurements" in page.locator("#tremor-measurements").inner_text()
+    shown = "[...document.querySelectorAll('#tremor-measurements img')].map(i => i.complete && i.naturalWidth > 0)"
+    assert page.evaluate(shown) == [True], "the latest measurement's plot is shown"
     assert not errors, errors
     page.close()
