@@ -221,3 +221,19 @@ def test_stored_measurement_appears_in_the_report_pdf(
     path.write_bytes(pdf.content)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True, check=True).stdout
     assert "Tremor measurements" in text and "hands resting in the lap" in text and "5.0 Hz" in text
+
+
+def test_import_refuses_a_bad_measurement_whole(
+    client: TestClient, make_user: Any, five_hz: Any, check_error: Any
+) -> None:
+    """An export whose tremor row has an impossible frequency is refused with its place named; nothing is stored."""
+    owner = make_user()
+    client.post(TREMOR, json=five_hz | {"task": "rest"}, headers=owner)
+    data = client.get("/api/v1/diary/export", headers=owner).json()
+    data["tremors"][0]["frequency_hz"] = 40.0
+    data["tremors"].append(data["tremors"][0] | {"uid": "d" * 32, "steady": "yes"})
+    other = make_user()
+    error = check_error(client.post("/api/v1/diary/import", json=data, headers=other), 422, "invalid_import")
+    fields = {d["field"] for d in error["details"]}
+    assert {"tremors[0].frequency_hz", "tremors[1].steady"} <= fields
+    assert client.get(TREMOR, headers=other).json() == []

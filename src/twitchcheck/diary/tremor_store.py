@@ -5,7 +5,7 @@ back as the API printed it) and is kept as plain columns (frequency, size, stead
 recorded) with the small spectrum and trace the report draws. ``TremorEntry`` is the one strict form
 of a stored measurement: the API, the pages, the command line and import all pass through it, so a
 measurement that could not have come from the analysis (a frequency outside 2-16 Hz, a tremor
-without a frequency, a trace of a million points) is refused whole.
+without a frequency, a trace of a million points, "5" or "yes" for a number or a yes/no) is refused whole.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import ConfigDict, Field, model_validator
+from pydantic import ConfigDict, Field, StrictBool, model_validator
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
@@ -27,7 +27,8 @@ MAX_SPECTRUM_POINTS = 400  # the analysis keeps 2-16 Hz at 0.25 Hz: 57 points
 MAX_TRACE_POINTS = 1000  # the analysis keeps 4 s at up to 100 samples a second
 MAX_EVIDENCE = 20
 TaskName = Literal["rest", "postural", "kinetic"]
-NonNegative = Annotated[float, Field(ge=0, le=1000)]
+NonNegative = Annotated[float, Field(strict=True, ge=0, le=1000)]
+Acceleration = Annotated[float, Field(strict=True, ge=-1000, le=1000)]
 EXPORT_FIELDS = (
     "uid",
     "recorded_at",
@@ -54,7 +55,7 @@ class SpectrumIn(Strict):
     """The stored spectrum: frequencies (Hz), power and noise floor ((m/s^2)^2 per Hz), equally long."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-    frequency_hz: list[Annotated[float, Field(ge=0, le=1000)]] = Field(max_length=MAX_SPECTRUM_POINTS)
+    frequency_hz: list[Annotated[float, Field(strict=True, ge=0, le=1000)]] = Field(max_length=MAX_SPECTRUM_POINTS)
     power: list[NonNegative] = Field(max_length=MAX_SPECTRUM_POINTS)
     noise_floor: list[NonNegative] = Field(max_length=MAX_SPECTRUM_POINTS)
 
@@ -69,9 +70,9 @@ class TraceIn(Strict):
     """The stored trace: a few seconds of the tremor band at ``rate_hz`` samples a second."""
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
-    rate_hz: Annotated[float, Field(gt=0, le=10_000)]
-    start_s: Annotated[float, Field(ge=0, le=100_000)]
-    acceleration_m_s2: list[Annotated[float, Field(ge=-1000, le=1000)]] = Field(max_length=MAX_TRACE_POINTS)
+    rate_hz: Annotated[float, Field(strict=True, gt=0, le=10_000)]
+    start_s: Annotated[float, Field(strict=True, ge=0, le=100_000)]
+    acceleration_m_s2: list[Acceleration] = Field(max_length=MAX_TRACE_POINTS)
 
 
 class TremorEntry(Strict):
@@ -82,15 +83,15 @@ class TremorEntry(Strict):
     recorded_at: IsoDateTime
     task: TaskName | None = Field(default=None, description="rest, postural (arms out), kinetic; null: not said")
     verdict: Literal["none", "physiological", "tremor"]
-    frequency_hz: Annotated[float, Field(ge=2, le=16)] | None = None
-    amplitude_m_s2: Annotated[float, Field(ge=0, le=100)] | None = None
-    displacement_cm: Annotated[float, Field(ge=0, le=1000)] | None = None
-    frequency_sd_hz: Annotated[float, Field(ge=0, le=20)] | None = None
-    steady: bool | None = None
-    stands_out: bool
-    detection_limit_m_s2: Annotated[float, Field(ge=0, le=100)]
-    sample_rate_hz: Annotated[float, Field(gt=0, le=10_000)]
-    duration_s: Annotated[float, Field(gt=0, le=3600)]
+    frequency_hz: Annotated[float, Field(strict=True, ge=2, le=16)] | None = None
+    amplitude_m_s2: Annotated[float, Field(strict=True, ge=0, le=100)] | None = None
+    displacement_cm: Annotated[float, Field(strict=True, ge=0, le=1000)] | None = None
+    frequency_sd_hz: Annotated[float, Field(strict=True, ge=0, le=20)] | None = None
+    steady: StrictBool | None = None
+    stands_out: StrictBool
+    detection_limit_m_s2: Annotated[float, Field(strict=True, ge=0, le=100)]
+    sample_rate_hz: Annotated[float, Field(strict=True, gt=0, le=10_000)]
+    duration_s: Annotated[float, Field(strict=True, gt=0, le=3600)]
     summary: Annotated[str, Field(max_length=1000)]
     spectrum: SpectrumIn | None = None
     trace: TraceIn | None = None
