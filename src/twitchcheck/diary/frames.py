@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from twitchcheck.diary import models as m
+from twitchcheck.diary import tremor_store
 
 EPISODE_COLUMNS = ["occurred_at", "utc_offset_min", "body_part", "side", "movement", "count", "duration_s", "intensity"]
 FACTOR_COLUMNS = ["sleep_hours", "caffeine_mg", "alcohol_units", "stress", "exercise_minutes"]
@@ -117,8 +118,6 @@ def load(session: Session, *, user_id: int, timezone: str = "UTC") -> DiaryFrame
     saved = session.scalars(
         select(m.SavedAssessment).where(m.SavedAssessment.user_id == user_id).order_by(m.SavedAssessment.saved_at)
     )
-    from twitchcheck.diary import tremor_store
-
     tremors = [tremor_store.export_row(r) for r in tremor_store.list_tremors(session, user_id=user_id)]
     return DiaryFrames(
         episodes=_episodes_frame(episodes),
