@@ -18,6 +18,7 @@ from twitchcheck.diary import tremor_store as store
 from twitchcheck.diary.db import Database
 from twitchcheck.tremor import analyse
 from twitchcheck.tremor.synthetic import Synthetic
+from twitchcheck.web.diary_tremor import TremorListItem, TremorRecordOut
 
 TREMOR = "/api/v1/diary/tremor"
 
@@ -89,6 +90,8 @@ def test_api_analyses_a_recording_and_stores_it(client: TestClient, auth: dict[s
     assert [r["id"] for r in listed.json()] == [made["id"]] and "spectrum" not in listed.json()[0]
     one = client.get(f"{TREMOR}/{made['id']}", headers=auth).json()
     assert one == made and len(one["spectrum"]["frequency_hz"]) == len(one["spectrum"]["power"]) > 10
+    TremorRecordOut.model_validate(one)  # the answers match the documented (OpenAPI) shapes
+    TremorListItem.model_validate(listed.json()[0])
     assert client.delete(f"{TREMOR}/{made['id']}", headers=auth).status_code == 204
     assert client.get(TREMOR, headers=auth).json() == []
 
