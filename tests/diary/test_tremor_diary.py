@@ -18,7 +18,7 @@ from twitchcheck.diary import tremor_store as store
 from twitchcheck.diary.db import Database
 from twitchcheck.tremor import analyse
 from twitchcheck.tremor.synthetic import Synthetic
-from twitchcheck.web.diary_tremor import TremorListItem, TremorRecordOut
+from twitchcheck.web.api.diary_tremor import TremorListItem, TremorRecordOut
 
 TREMOR = "/api/v1/diary/tremor"
 

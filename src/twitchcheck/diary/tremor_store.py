@@ -14,13 +14,14 @@ from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import ConfigDict, Field, StrictBool, model_validator
-from sqlalchemy import Select, func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from twitchcheck.diary import models as m
 from twitchcheck.diary.clock import UTC, check_moment, from_storage, iso, to_storage
+from twitchcheck.diary.records import TREMORS
 from twitchcheck.diary.schemas import IsoDateTime, Notes, Strict, parse
-from twitchcheck.errors import TwitchcheckError, not_found
+from twitchcheck.errors import TwitchcheckError
 from twitchcheck.tremor.result import EvidenceOut, Spectrum, Trace, TremorResult
 
 MAX_SPECTRUM_POINTS = 400  # the analysis keeps 2-16 Hz at 0.25 Hz: 57 points
@@ -162,36 +163,30 @@ def add_tremor(session: Session, *, user: m.User, entry: TremorEntry) -> m.Tremo
     return row
 
 
-def _query(user_id: int, task: str | None) -> Select[m.TremorRecording]:
-    query = select(m.TremorRecording).where(m.TremorRecording.user_id == user_id)
-    return query.where(m.TremorRecording.task == task) if task is not None else query
+def _task(task: str | None) -> list[Any]:
+    return [m.TremorRecording.task == task] if task is not None else []
 
 
 def list_tremors(
     session: Session, *, user_id: int, task: str | None = None, limit: int | None = None, offset: int = 0
 ) -> list[m.TremorRecording]:
     """The person's measurements, oldest first (optionally of one task), a page at a time."""
-    query = _query(user_id, task).order_by(m.TremorRecording.recorded_at, m.TremorRecording.id).offset(offset)
-    return list(session.scalars(query if limit is None else query.limit(limit)))
+    return TREMORS.list(session, user_id=user_id, where=_task(task), limit=limit, offset=offset)
 
 
 def count_tremors(session: Session, *, user_id: int, task: str | None = None) -> int:
     """How many measurements the person has stored (of one task, if given)."""
-    query = _query(user_id, task).with_only_columns(func.count()).order_by(None)
-    return int(session.scalar(query) or 0)
+    return TREMORS.count(session, user_id=user_id, where=_task(task))
 
 
 def get_tremor(session: Session, *, user_id: int, tremor_id: int) -> m.TremorRecording:
     """One of the person's measurements (404 for another person's id, as for one that does not exist)."""
-    row = session.get(m.TremorRecording, tremor_id) if 0 <= tremor_id <= 2**31 - 1 else None
-    if row is None or row.user_id != user_id:
-        raise not_found("tremor measurement", tremor_id)
-    return row
+    return TREMORS.get(session, user_id=user_id, key=tremor_id)
 
 
 def delete_tremor(session: Session, *, user_id: int, tremor_id: int) -> None:
     """Delete a measurement."""
-    session.delete(get_tremor(session, user_id=user_id, tremor_id=tremor_id))
+    TREMORS.delete(session, user_id=user_id, key=tremor_id)
 
 
 def tremor_dict(row: m.TremorRecording, *, full: bool = True) -> dict[str, Any]:

@@ -1,47 +1,41 @@
-"""Tremor measurements in the diary: the JSON API under /api/v1/diary/tremor and the page's "Save to my diary".
+"""Tremor measurements in the diary: the JSON API under /api/v1/diary/tremor (bearer token; see web.deps).
 
 ``POST /api/v1/diary/tremor`` takes either a recording (JSON ``{"t", "x", "y", "z", "task"?,
 "recorded_at"?, "note"?}``, or CSV as ``POST /api/v1/tremor`` takes it, with ``?task=&note=``),
 analysed here, or an analysis result as ``POST /api/v1/tremor`` answered it (plus ``"note"``).
-Either is checked whole before one write, so nothing is stored half-way. ``POST /tremor/save`` is
-the recording page's form (signed in, with the CSRF token): it stores each measurement of the
-session. Another person's ids answer 404.
+Either is checked whole before one write, so nothing is stored half-way. The recording page's
+"Save to my diary" is ``POST /tremor/save`` in ``web.pages.tremor``. Another person's ids answer 404.
 """
 
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Form, Path, Query, Request
-from fastapi.responses import RedirectResponse, Response
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
 from twitchcheck.diary import tremor_store as store
-from twitchcheck.diary.clock import zone
 from twitchcheck.errors import TwitchcheckError
 from twitchcheck.tremor import TremorResult
-from twitchcheck.web.auth import AUTH_ERRORS, ApiUser, Db, SignedInForm
-from twitchcheck.web.jsonresp import JSONResponse
-from twitchcheck.web.tremor_api import (
+from twitchcheck.web.api.models import AUTH_ERRORS
+from twitchcheck.web.api.tremor import (
     CSV_BODY,
     RecordingIn,
     TaskParam,
     columns,
     inline_schema,
     measure,
-    read_body,
-    recording_error,
     validation_error,
 )
+from twitchcheck.web.deps import ApiUser, Db
+from twitchcheck.web.uploads import read_body, recording_error
 
 diary_tremor_api = APIRouter(prefix="/api/v1/diary", tags=["diary"], responses=AUTH_ERRORS)
-tremor_save_page = APIRouter(include_in_schema=False)
 RecordId = Annotated[int, Path(ge=0, description="the measurement's id (from the list or the create answer)")]
 PAGE, MAX_PAGE = 100, 1000
-MAX_SAVED_FORM = 400_000  # the page's three results with their spectra and traces are about 40 KB
 
 
 class TremorListItem(BaseModel):
@@ -65,6 +59,11 @@ class TremorListItem(BaseModel):
     note: str | None
     created_at: str
 
+    @classmethod
+    def of(cls, row: Any) -> TremorListItem:
+        """The measurement as the list shows it."""
+        return cls.model_validate(store.tremor_dict(row, full=False))
+
 
 class TremorRecordOut(TremorListItem):
     """A stored measurement in full."""
@@ -72,6 +71,11 @@ class TremorRecordOut(TremorListItem):
     spectrum: dict[str, Any] | None
     trace: dict[str, Any] | None
     evidence: list[dict[str, Any]]
+
+    @classmethod
+    def of(cls, row: Any) -> TremorRecordOut:
+        """The measurement in full."""
+        return cls.model_validate(store.tremor_dict(row))
 
 
 SAVE_BODY = {
@@ -128,16 +132,17 @@ def _from_json(raw: bytes) -> Any:
     return store.entry_from_result(result, note=note)
 
 
-@diary_tremor_api.post("/tremor", status_code=201, response_model=TremorRecordOut, openapi_extra=SAVE_BODY)
+@diary_tremor_api.post("/tremor", status_code=201, openapi_extra=SAVE_BODY)
 async def add_tremor(
     *,
     request: Request,
+    response: Response,
     user: ApiUser,
     db: Db,
     task: Annotated[TaskParam | None, Query(description="how it was recorded (for CSV)")] = None,
     recorded_at: Annotated[str | None, Query(max_length=40, description="when (ISO 8601), for CSV")] = None,
     note: Annotated[str | None, Query(max_length=2000, description="a note kept with it, for CSV")] = None,
-) -> JSONResponse:
+) -> TremorRecordOut:
     """Keep a tremor measurement in your diary (201): a recording (analysed here) or an analysis result."""
     kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if kind == "application/json":
@@ -145,37 +150,39 @@ async def add_tremor(
     else:
         entry = store.entry_from_result(await measure(request, task, recorded_at), note=note)
     with db.write() as session:
-        out = store.tremor_dict(store.add_tremor(session, user=user, entry=entry))
-    return JSONResponse(out, status_code=201, headers={"Location": f"/api/v1/diary/tremor/{out['id']}"})
+        out = TremorRecordOut.of(store.add_tremor(session, user=user, entry=entry))
+    response.headers["Location"] = f"/api/v1/diary/tremor/{out.id}"
+    return out
 
 
-@diary_tremor_api.get("/tremor", response_model=list[TremorListItem])
+@diary_tremor_api.get("/tremor")
 def list_tremor(
     *,
     request: Request,
+    response: Response,
     user: ApiUser,
     db: Db,
     task: Annotated[TaskParam | None, Query(description="only this task")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"at most this many (default {PAGE})")] = PAGE,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-) -> JSONResponse:
+) -> list[TremorListItem]:
     """Your measurements, oldest first, a page at a time (``X-Total-Count``; ``Link`` to the next page)."""
     with db.read() as session:
         rows = store.list_tremors(session, user_id=user.id, task=task, limit=limit, offset=offset)
         total = store.count_tremors(session, user_id=user.id, task=task)
-        out = [store.tremor_dict(r, full=False) for r in rows]
-    headers = {"X-Total-Count": str(total)}
+        out = [TremorListItem.of(r) for r in rows]
+    response.headers["X-Total-Count"] = str(total)
     if offset + len(rows) < total:
         query = dict(request.query_params) | {"offset": str(offset + len(rows)), "limit": str(limit)}
-        headers["Link"] = f'<{request.url.path}?{urlencode(query)}>; rel="next"'
-    return JSONResponse(out, headers=headers)
+        response.headers["Link"] = f'<{request.url.path}?{urlencode(query)}>; rel="next"'
+    return out
 
 
-@diary_tremor_api.get("/tremor/{tremor_id}", response_model=TremorRecordOut)
-def get_tremor(tremor_id: RecordId, user: ApiUser, db: Db) -> JSONResponse:
+@diary_tremor_api.get("/tremor/{tremor_id}")
+def get_tremor(tremor_id: RecordId, user: ApiUser, db: Db) -> TremorRecordOut:
     """One of your measurements, with its spectrum, trace and evidence."""
     with db.read() as session:
-        return JSONResponse(store.tremor_dict(store.get_tremor(session, user_id=user.id, tremor_id=tremor_id)))
+        return TremorRecordOut.of(store.get_tremor(session, user_id=user.id, tremor_id=tremor_id))
 
 
 @diary_tremor_api.delete("/tremor/{tremor_id}", status_code=204)
@@ -184,43 +191,3 @@ def delete_tremor(tremor_id: RecordId, user: ApiUser, db: Db) -> Response:
     with db.write() as session:
         store.delete_tremor(session, user_id=user.id, tremor_id=tremor_id)
     return Response(status_code=204)
-
-
-def saved_entries(raw: str, note: str, timezone: str = "UTC") -> list[Any]:
-    """The page's measurements (a JSON list of results) as checked entries; a damaged list is a 422.
-
-    The browser dates its recordings in UTC; they are kept at the person's local time.
-    """
-    try:
-        items = json.loads(raw)
-    except (ValueError, RecursionError):
-        items = None
-    if not isinstance(items, list) or not items or len(items) > 6:
-        raise TwitchcheckError("invalid", "invalid_measurement", "The measurement was damaged; please measure again.")
-    try:
-        results = [TremorResult.model_validate(item) for item in items]
-    except ValidationError:
-        raise TwitchcheckError(
-            "invalid", "invalid_measurement", "The measurement was damaged; please measure again."
-        ) from None
-    entries = []
-    for result in results:
-        when = (result.recorded_at or datetime.now(UTC)).astimezone(zone(timezone))
-        local = result.model_copy(update={"recorded_at": when})
-        entries.append(store.entry_from_result(local, note=note.strip() or None))
-    return entries
-
-
-@tremor_save_page.post("/tremor/save")
-def save_from_page(
-    db: Db,
-    who: SignedInForm,
-    measurements: Annotated[str, Form(max_length=MAX_SAVED_FORM)] = "",
-    note: Annotated[str, Form(max_length=2000)] = "",
-) -> Response:
-    """Keep the page's measurements in the diary, then back to the page, which says where they went."""
-    entries = saved_entries(measurements, note, who.user.timezone)
-    with db.write() as session:
-        for entry in entries:
-            store.add_tremor(session, user=who.user, entry=entry)
-    return RedirectResponse(f"/tremor?saved={len(entries)}", status_code=303)
