@@ -252,7 +252,17 @@ def end_session(session: Session, *, cookie: str) -> None:
 
 def delete_account(session: Session, *, user_id: int) -> None:
     """Delete the user and everything they stored (explicitly, not relying on cascades)."""
-    models = (m.Episode, m.Day, m.Medication, m.Symptom, m.SavedAssessment, m.ApiToken, m.WebSession, m.RecoveryCode)
+    models = (
+        m.Episode,
+        m.Day,
+        m.Medication,
+        m.Symptom,
+        m.SavedAssessment,
+        m.TremorRecording,
+        m.ApiToken,
+        m.WebSession,
+        m.RecoveryCode,
+    )
     for model in models:
         session.execute(delete(model).where(model.user_id == user_id))
     session.execute(delete(m.User).where(m.User.id == user_id))

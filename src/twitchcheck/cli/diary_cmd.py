@@ -3,7 +3,8 @@
 The diary lives in the database of ``TWITCHCHECK_DATABASE_URL`` (default: a SQLite file in your
 data folder). ``add`` logs an episode, ``day``/``med``/``symptom``/``save-assessment`` log the rest,
 ``list`` and ``analysis`` show it, ``report`` writes the doctor report (PDF or HTML), and
-``export``/``import`` move it (JSON and CSV round-trip exactly; FHIR for health records).
+``export``/``import`` move it (JSON and CSV round-trip exactly; FHIR for health records);
+``tremor add|list|delete`` keeps phone tremor measurements (``diary_tremor_cmd``).
 """
 
 from __future__ import annotations
@@ -345,3 +346,13 @@ def import_file(file: Annotated[Path, typer.Argument(help="a JSON or CSV export"
         counts = importer.import_data(session, user=user, data=export_mod.parse_upload(body))
     summary = "; ".join(f"{k} {v['added']} added, {v['updated']} updated" for k, v in counts.items())
     _echo({"imported": counts}, as_json, f"imported: {summary}")
+
+
+def _add_tremor_commands() -> None:
+    """``diary tremor add|list|delete`` (in their own module, which uses the helpers above)."""
+    from twitchcheck.cli.diary_tremor_cmd import app as tremor_app
+
+    app.add_typer(tremor_app, name="tremor", help="Tremor measurements: add a recording (--csv), list, delete.")
+
+
+_add_tremor_commands()

@@ -16,7 +16,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from twitchcheck.diary import vocab
+from twitchcheck.diary import tremor_report, vocab
 from twitchcheck.diary.frames import DiaryFrames
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -155,6 +155,7 @@ def context(frames: DiaryFrames, analysis: dict[str, Any], *, who: str, today: d
         "days": frames.days.tail(MAX_DAY_ROWS).iloc[::-1].reset_index().to_dict("records"),
         "days_total": len(frames.days),
         "disclaimer": DISCLAIMER,
+        "tremor": tremor_report.section(frames.tremors, timezone=frames.timezone, medications=frames.medications),
     }
 
 

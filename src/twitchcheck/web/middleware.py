@@ -60,6 +60,8 @@ def body_limit(path: str) -> int:
     """The largest request body accepted at this path, in bytes."""
     if path.endswith("/import") and path.startswith(("/api/v1/diary", "/diary")):
         return MAX_IMPORT
+    if path == "/api/v1/diary/tremor":  # a recording to analyse and keep
+        return MAX_RECORDING
     if path.startswith(PRIVATE_PREFIXES):
         return MAX_PRIVATE_BODY
     if path.startswith(("/api/v1/tremor", "/tremor/")):
