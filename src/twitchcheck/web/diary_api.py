@@ -81,6 +81,7 @@ class SymptomOut(BaseModel):
     symptom: str
     severity: int | None
     notes: str | None
+    triage: dict[str, Any] | None = None  # on create: the check's triage when the entry is a warning sign
 
 
 class AssessmentOut(BaseModel):
@@ -246,9 +247,16 @@ def delete_medication(medication_id: RecordId, user: ApiUser, db: Db) -> Respons
 
 @diary_api.post("/symptoms", status_code=201, response_model=SymptomOut)
 def add_symptom(body: SymptomIn, user: ApiUser, db: Db) -> JSONResponse:
-    """Add another symptom (a finding id such as ``weakness`` or ``numbness_tingling``, or your own words)."""
+    """Add another symptom (a finding id such as ``weakness`` or ``numbness_tingling``, or your own words).
+
+    When it is a warning sign, ``triage`` is the check's triage for it (with the warning signs
+    logged in the last two weeks): the same level, time frame and reasons as an assessment.
+    """
+    from twitchcheck.diary.warnings import symptom_triage
+
     with db.write() as session:
-        out = svc.symptom_dict(svc.add_symptom(session, user=user, data=body))
+        row = svc.add_symptom(session, user=user, data=body)
+        out = svc.symptom_dict(row) | {"triage": symptom_triage(session, user=user, symptom=row)}
     return _created(out, f"/api/v1/diary/symptoms/{out['id']}")
 
 

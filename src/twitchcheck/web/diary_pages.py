@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from twitchcheck.diary import service as svc
 from twitchcheck.diary import vocab
-from twitchcheck.diary.schemas import DayIn, EpisodeIn, EpisodePatch, parse
+from twitchcheck.diary.schemas import EpisodeIn, EpisodePatch, parse
 from twitchcheck.errors import TwitchcheckError
 from twitchcheck.web.auth import Db, Member, SignedIn, SignedInForm, Visitor, render
 from twitchcheck.web.diary_records import records
@@ -80,7 +80,10 @@ def _home(request: Request, db: Any, who: Member, form: dict[str, Any] | None = 
         "movement": last.movement if last else "fasciculation",
         "intensity": str(last.intensity) if last else "3",
     }
-    ctx = base_context(who, form=defaults | (form or {}), recent=recent, total=total, **extra)
+    from twitchcheck.diary.when import CHOICES
+
+    defaults["when"] = "now"
+    ctx = base_context(who, form=defaults | (form or {}), recent=recent, total=total, when_choices=CHOICES, **extra)
     return render(request, "diary/home.html", ctx, status=422 if extra.get("error") else 200)
 
 
@@ -94,15 +97,23 @@ def home(
     deleted: int | None = None,
     welcome: int | None = None,
 ) -> Response:
-    """The quick form and the latest episodes."""
-    notice = None
+    """The quick form and the latest episodes; after a save, the check's advice if the notes name a warning sign."""
+    notice, entry_triage = None, None
     if added is not None:
-        notice = "Saved."
+        from twitchcheck.diary.warnings import episode_triage
+
+        with db.read() as session:
+            try:
+                episode = svc.get_episode(session, user_id=who.user.id, episode_id=added)
+                entry_triage = episode_triage(session, user=who.user, episode=episode)
+            except TwitchcheckError:
+                entry_triage = None
+        notice = None if entry_triage else "Saved."
     elif deleted:
         notice = "Deleted."
     elif welcome:
         notice = "Welcome! Add your first episode below: where, and how strong."
-    return _home(request, db, who, notice=notice, added=added)
+    return _home(request, db, who, notice=notice, added=added, entry_triage=entry_triage)
 
 
 def _episode_form(form: dict[str, str], timezone: str | None, *, patch: bool = False) -> Any:
@@ -144,12 +155,19 @@ def add_episode(
     duration_s: FormText = "",
     notes: FormText = "",
     timezone: FormText = "",
+    when: FormText = "exact",
 ) -> Response:
-    """Store the quick form's episode, then back to the diary."""
+    """Store the quick form's episode ("now", "last night"... or an exact time), then back to the diary."""
+    from twitchcheck.diary.when import moment_for
+
     form = {"occurred_at": occurred_at, "body_part": body_part, "side": side, "movement": movement}
-    form |= {"intensity": intensity, "count": count, "duration_s": duration_s, "notes": notes}
+    form |= {"intensity": intensity, "count": count, "duration_s": duration_s, "notes": notes, "when": when}
+    zone_name = _browser_zone(timezone, who.user.timezone)
+    typed = dict(form)
+    if (moment := moment_for(when.strip(), datetime.now(svc.zone(zone_name)))) is not None:
+        typed["occurred_at"] = moment.isoformat(timespec="minutes")
     try:
-        data = _episode_form(form, _browser_zone(timezone, who.user.timezone))
+        data = _episode_form(typed, zone_name)
         with db.write() as session:
             episode_id = svc.add_episode(session, user=who.user, data=data).id
     except TwitchcheckError as exc:
@@ -214,51 +232,53 @@ def delete_episode(request: Request, episode_id: int, db: Db, who: SignedInForm)
 DAY_FIELDS = ("sleep_hours", "caffeine_mg", "alcohol_units", "stress", "exercise_minutes")
 
 
+def _day_context(who: Visitor, day: Any, form: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    from twitchcheck.diary import drinks
+
+    return base_context(who, day=day, form=form, drinks=drinks.drinks(), caffeine_source=drinks.source(), **extra)
+
+
 @diary_pages.get("/diary/days")
 def days(request: Request, db: Db, who: SignedIn, day: Annotated[date | None, Query(alias="date")] = None) -> Response:
-    """The day's factors (today by default) and the days recorded lately."""
+    """The day's factors by taps and sliders (today by default) and the days recorded lately."""
+    from twitchcheck.diary.daysform import form_of
+
     day = day or svc.local_today(who.user.timezone)
     with db.read() as session:
         rows = svc.list_days(session, user_id=who.user.id)
-    current = next((svc.day_dict(r) for r in rows if r.date == day), {})
-    form = {k: "" if current.get(k) is None else f"{current[k]:g}" for k in DAY_FIELDS}
-    form |= {"supplements": ", ".join(current.get("supplements", [])), "notes": current.get("notes") or ""}
+    current = next((r for r in rows if r.date == day), None)
     saved = request.query_params.get("saved")
-    ctx = base_context(who, day=day, form=form, recent=[svc.day_dict(r) for r in rows[-14:]][::-1], saved=saved)
-    return render(request, "diary/days.html", ctx)
+    recent = [svc.day_dict(r) for r in rows[-14:]][::-1]
+    return render(request, "diary/days.html", _day_context(who, day, form_of(current), recent=recent, saved=saved))
 
 
 @diary_pages.post("/diary/days")
-def save_day(
-    request: Request,
-    *,
-    db: Db,
-    who: SignedInForm,
-    day: FormText = "",
-    sleep_hours: FormText = "",
-    caffeine_mg: FormText = "",
-    alcohol_units: FormText = "",
-    stress: FormText = "",
-    exercise_minutes: FormText = "",
-    supplements: FormText = "",
-    notes: FormText = "",
-) -> Response:
-    """Save the day's factors."""
-    form = {"sleep_hours": sleep_hours, "caffeine_mg": caffeine_mg, "alcohol_units": alcohol_units}
-    form |= {"stress": stress, "exercise_minutes": exercise_minutes, "supplements": supplements, "notes": notes}
-    try:
+async def save_day(request: Request, *, db: Db, who: SignedInForm) -> Response:
+    """Save the day's factors: drinks become mg, sliders count once moved ("not recorded" unticked)."""
+    from fastapi.concurrency import run_in_threadpool
+
+    from twitchcheck.diary.daysform import FIELDS, day_in
+
+    posted = await request.form()
+    form = {k: str(posted.get(k) or "")[:4000] for k in FIELDS}
+    day = form["day"]
+
+    def store() -> Response:
         try:
-            when = date.fromisoformat(day.strip())
-        except ValueError:
-            raise TwitchcheckError("invalid", "validation_error", "date: please give a date") from None
-        data: dict[str, Any] = {k: form_number(form[k], int if k == "stress" else float) for k in DAY_FIELDS}
-        data |= {"supplements": supplements, "notes": notes or None}
-        with db.write() as session:
-            svc.put_day(session, user=who.user, day=when, data=parse(DayIn, data))
-    except TwitchcheckError as exc:
-        ctx = base_context(who, day=day, form=form, recent=[], error=exc.message)
-        return render(request, "diary/days.html", ctx, status=http_status(exc))
-    return RedirectResponse(f"/diary/days?date={when.isoformat()}&saved=1", status_code=303)
+            try:
+                when = date.fromisoformat(day.strip())
+            except ValueError:
+                raise TwitchcheckError("invalid", "validation_error", "date: please give a date") from None
+            with db.write() as session:
+                svc.put_day(session, user=who.user, day=when, data=day_in(form))
+        except TwitchcheckError as exc:
+            from twitchcheck.diary.daysform import refill
+
+            ctx = _day_context(who, day, refill(form), recent=[], error=exc.message)
+            return render(request, "diary/days.html", ctx, status=http_status(exc))
+        return RedirectResponse(f"/diary/days?date={when.isoformat()}&saved=1", status_code=303)
+
+    return await run_in_threadpool(store)
 
 
 def _tables(db: Any, who: Member) -> Any:

@@ -29,6 +29,7 @@ from twitchcheck.web.account_pages import auth_pages
 from twitchcheck.web.auth import LoginRequired, auth_api
 from twitchcheck.web.diary_api import diary_api
 from twitchcheck.web.diary_pages import diary_pages
+from twitchcheck.web.diary_profile import profile_api, profile_pages
 from twitchcheck.web.ops import check_at_start, ops
 from twitchcheck.web.security import PrivateData
 
@@ -100,8 +101,10 @@ def install(app: FastAPI) -> None:
     app.include_router(ops)
     app.include_router(auth_api)
     app.include_router(diary_api)
+    app.include_router(profile_api)
     app.include_router(auth_pages)
     app.include_router(diary_pages)
+    app.include_router(profile_pages)
     app.add_exception_handler(TwitchcheckError, _diary_error)
     app.add_exception_handler(LoginRequired, _login_redirect)
     app.add_exception_handler(IntegrityError, _conflict)
