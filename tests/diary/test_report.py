@@ -57,7 +57,7 @@ def test_pdf_is_a_pdf(built: tuple[str, bytes]) -> None:
 
 @needs_poppler
 def test_first_page_is_the_summary(built: tuple[str, bytes], tmp_path: Path) -> None:
-    """The first page alone holds the summary: onset, how often, how long, how strong, where, triggers, medicines."""
+    """The first page alone holds the summary: began, how often, how long, how strong, where, triggers, medicines."""
     path = tmp_path / "report.pdf"
     path.write_bytes(built[1])
     text = subprocess.run(
@@ -65,19 +65,19 @@ def test_first_page_is_the_summary(built: tuple[str, bytes], tmp_path: Path) -> 
     ).stdout
     for words in (
         "summary for the doctor",
-        "Onset",
+        "Began",
         "How often",
         "How long",
         "How strong",
         "Where",
         "Spreading",
         "Triggers",
-        "Slept under 6 hours",
+        "under 6 hours' sleep",
         "Medicines",
         "Sertraline",
         "Other symptoms",
         "Warning signs",
-        "Muscle feels weak: no",
+        "muscle feels weak",
         "Latest assessment",
         "alex@example.org",
     ):
@@ -126,10 +126,15 @@ def test_empty_diary_report(tmp_path: Path) -> None:
 
 
 def test_context_warning_signs(tables: frames.DiaryFrames) -> None:
-    """Warning signs list the assessment's answers; a warning sign logged in the diary shows as yes."""
+    """Warning signs answered no are listed as no; only those that could change the advice are 'not yet asked'."""
+    from twitchcheck.diary import vocab
+
     ctx: dict[str, Any] = report.context(tables, analysis.analyse(tables), who="x")
-    answers = {w["id"]: w["answer"] for w in ctx["warnings"]}
-    assert answers["weakness"] == "no" and answers["swallowing_difficulty"] == "not asked"
+    warnings = ctx["warnings"]
+    assert "Muscle feels weak" in warnings["absent"] and not warnings["present"]
+    unasked = tables.assessments[-1]["data"]["triage"]["unasked_warning_signs"]
+    assert warnings["unasked"] == [vocab.warning_signs()[f] for f in unasked]
+    assert "not asked" not in report.render_html(ctx, {}, standalone=True)
 
 
 def test_clear_marks_only_clear_findings(tables: frames.DiaryFrames) -> None:

@@ -52,12 +52,12 @@ def certainty(row: dict[str, Any]) -> str:
 
 def trigger_sentence(row: dict[str, Any], plain_label: str) -> str:
     """One trigger comparison in words, or why there is none yet."""
-    when = f"the day after {plain_label}" if row["lag"] == "next_day" else plain_label
+    when = f"the day after a day with {plain_label}" if row["lag"] == "next_day" else f"days with {plain_label}"
     if row["status"] != "ok":
-        return f"Days with {when}: not enough entries yet ({row['message']})."
+        return f"{when[0].upper()}{when[1:]}: not enough entries yet ({row['message']})."
     words = multiple(row["rate_ratio"])
     compared = "than on other days" if words in ("somewhat fewer", "far fewer") else "as on other days"
-    return f"{words.capitalize()} twitch episodes on days with {when} {compared}; {certainty(row)}."
+    return f"{words.capitalize()} twitch episodes on {when} {compared}; {certainty(row)}."
 
 
 def change_sentence(row: dict[str, Any]) -> str:

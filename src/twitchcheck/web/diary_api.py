@@ -341,7 +341,10 @@ def report_pdf(user: ApiUser, db: Db) -> Response:
 
     with db.read() as session:
         tables = frames.load(session, user_id=user.id, timezone=user.timezone)
-    _, pdf = report.build(tables, who=user.email or "local profile", today=svc.local_today(user.timezone))
+    from twitchcheck.diary.profile import header
+
+    today = svc.local_today(user.timezone)
+    _, pdf = report.build(tables, who=user.email or "local profile", today=today, profile=header(user, today))
     assert pdf is not None
     name = f"twitchcheck-report-{svc.local_today(user.timezone).isoformat()}.pdf"
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from twitchcheck.diary import service as svc
 from twitchcheck.diary import vocab
+from twitchcheck.diary.profile import header
 from twitchcheck.diary.schemas import EpisodeIn, EpisodePatch, parse
 from twitchcheck.errors import TwitchcheckError
 from twitchcheck.web.auth import Db, Member, SignedIn, SignedInForm, Visitor, render
@@ -311,7 +312,9 @@ def report_page(request: Request, db: Db, who: SignedIn) -> Response:
     result = analysis.analyse(tables, today=today)
     charts = plots.all_svgs(analysis.daily_counts(tables), result)
     html = report.render_html(
-        report.context(tables, result, who=who.user.email or "", today=today), charts, standalone=False
+        report.context(tables, result, who=who.user.email or "", today=today, profile=header(who.user, today)),
+        charts,
+        standalone=False,
     )
     return render(request, "diary/report_page.html", base_context(who, report_html=html))
 
@@ -322,7 +325,7 @@ def report_pdf(db: Db, who: SignedIn) -> Response:
     from twitchcheck.diary import report
 
     today = svc.local_today(who.user.timezone)
-    _, pdf = report.build(_tables(db, who), who=who.user.email or "", today=today)
+    _, pdf = report.build(_tables(db, who), who=who.user.email or "", today=today, profile=header(who.user, today))
     headers = {"Content-Disposition": f'inline; filename="twitchcheck-report-{today.isoformat()}.pdf"'}
     return Response(pdf, media_type="application/pdf", headers=headers)
 
