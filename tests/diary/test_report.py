@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -143,3 +143,45 @@ def test_clear_marks_only_clear_findings(tables: frames.DiaryFrames) -> None:
     html = report.render_html(report.context(tables, result, who="x"), {}, standalone=True)
     expected = sum(1 for row in result["triggers"] + result["changes"] if row.get("clear"))
     assert html.count("<strong>clear</strong>") == expected < len(result["triggers"])
+
+
+def _profiled_diary(began: date) -> frames.DiaryFrames:
+    episodes = [
+        {"occurred_at": f"{began + timedelta(days=i)}T20:00:00+00:00", "body_part": "calf", "intensity": 4}
+        for i in range(0, 30, 2)
+    ]
+    medications = [
+        {"name": "Salbutamol", "start": began - timedelta(weeks=3)},
+        {"name": "Levothyroxine", "start": began - timedelta(weeks=30)},
+    ]
+    symptoms = [{"date": began + timedelta(days=20), "symptom": "muscle_wasting", "severity": 4}]
+    return frames.build(episodes=episodes, medications=medications, symptoms=symptoms)
+
+
+def test_report_top_names_the_person_and_flags_what_matters() -> None:
+    """Name, age and sex head the report; logged warning signs and a medicine started before onset come first."""
+    from twitchcheck.diary.profile import onset_date
+    from twitchcheck.service import assess
+
+    began = date(2026, 9, 1)
+    today = began + timedelta(days=40)
+    profile = {"name": "Alex Example", "age": 24, "birth_year": 2002, "sex": "female"}
+    profile |= {"began_text": "2026-09", "began": onset_date("2026-09", today)}
+    html, _ = report.build(_profiled_diary(began), who="alex@example.org", today=today, pdf=False, profile=profile)
+    first = html.index("Alex Example")
+    assert first < html.index("24 years") < html.index("female") < html.index("How often")
+    warning = html.index("Warning signs logged")
+    assert warning < html.index("How often") and "Muscle wasting" in html[warning : html.index("How often")]
+    expected = assess(evidence=[{"id": "muscle_wasting", "state": "present"}], age=24, sex="female").triage
+    assert expected.time_frame in html[warning:]
+    box = html[html.index("Medicine started shortly before") : html.index("How often")]
+    assert "Salbutamol" in box and "about 3 weeks before" in box and "Levothyroxine" not in box
+    assert "Reported by the person: <strong>2026-09</strong>" in html and "not asked" not in html
+
+
+def test_onset_falls_back_to_the_first_entry() -> None:
+    """Without a reported start, medicines are measured against the diary's first episode."""
+    began = date(2026, 9, 1)
+    ctx = report.context(_profiled_diary(began), analysis.analyse(_profiled_diary(began)), who="x", today=began)
+    assert ctx["onset"] == began and ctx["onset_source"] == "diary"
+    assert [m["name"] for m in ctx["near_onset"]] == ["Salbutamol"]
