@@ -82,7 +82,7 @@ def test_profile_page_and_report_header(app: FastAPI) -> None:
     assert bad.status_code == 422 and "birth_year" in bad.text
     report = browser.get("/diary/report").text
     age = date.today().year - 2002
-    assert "Alex Example" in report and f"{age} years" in report and "female" in report
+    assert "Alex Example" in report and f"born 2002 ({age} this year)" in report and "female" in report
     assert "mid October 2026" in report
 
 

@@ -169,7 +169,7 @@ def test_report_top_names_the_person_and_flags_what_matters() -> None:
     profile |= {"began_text": "2026-09", "began": onset_date("2026-09", today)}
     html, _ = report.build(_profiled_diary(began), who="alex@example.org", today=today, pdf=False, profile=profile)
     first = html.index("Alex Example")
-    assert first < html.index("24 years") < html.index("female") < html.index("How often")
+    assert first < html.index("born 2002 (24 this year)") < html.index("female") < html.index("How often")
     warning = html.index("Warning signs logged")
     assert warning < html.index("How often") and "Muscle wasting" in html[warning : html.index("How often")]
     expected = assess(evidence=[{"id": "muscle_wasting", "state": "present"}], age=24, sex="female").triage
