@@ -156,7 +156,7 @@ def test_episode_notes_with_a_warning_sign(person: tuple[TestClient, str]) -> No
 
 
 def test_api_symptom_answers_with_triage(make_user: Any, client: TestClient) -> None:
-    """POST /api/v1/diary/symptoms answers a warning sign with the assessment's triage, others with null."""
+    """POST /api/v1/diary/symptoms answers a warning sign with the assessment's triage, others without one."""
     headers = make_user()
     body = {"date": date.today().isoformat(), "symptom": "seizure"}
     created = client.post("/api/v1/diary/symptoms", json=body, headers=headers).json()
@@ -164,7 +164,11 @@ def test_api_symptom_answers_with_triage(make_user: Any, client: TestClient) -> 
     assert created["triage"]["level"] == expected.level == "emergency"
     assert created["triage"]["reasons"] == expected.reasons
     other = client.post("/api/v1/diary/symptoms", json=body | {"symptom": "fatigue"}, headers=headers).json()
-    assert other["triage"] is None
+    assert "triage" not in other
+    episode = {"occurred_at": "2026-11-01T21:15:00+01:00", "body_part": "calf", "side": "left"}
+    episode |= {"movement": "fasciculation", "intensity": 3, "notes": "I can't swallow properly since yesterday"}
+    logged = client.post("/api/v1/diary/episodes", json=episode, headers=headers).json()
+    assert logged["triage"]["level"] == "soon" and "Trouble swallowing" in logged["triage"]["signs"]
 
 
 def test_symptoms_page_says_what_the_check_says(person: tuple[TestClient, str]) -> None:

@@ -136,6 +136,14 @@ def shot(page: Any, name: str) -> None:
     page.screenshot(path=str(ARTIFACTS / f"{name}-full.png"), full_page=True)
 
 
+def axe_violations(page: Any) -> list[str]:
+    """axe-core's violations on the page as 'rule: first target' lines (WCAG 2 A/AA and best practice)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page).response
+    return [f"{v['id']}: {v['nodes'][0]['target']}" for v in results["violations"]]
+
+
 def fits(page: Any) -> bool:
     """Nothing is wider than the window (no sideways scrolling of the page)."""
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
@@ -173,6 +181,8 @@ def test_diary_day_form_trends_and_report(server: str, browser: Any, device: str
         assert not page.locator("#stress-unset").is_checked(), "moving the slider records it"
         assert page.locator("#stress-value").inner_text() == "7"
         assert fits(page)
+        assert axe_violations(page) == []
+        page.evaluate("window.scrollTo(0, 0)")
         shot(page, f"day-form-{device}")
         page.locator("form.day-form button[type=submit]").click()
         page.wait_for_load_state()
@@ -188,6 +198,8 @@ def test_diary_day_form_trends_and_report(server: str, browser: Any, device: str
         page.wait_for_load_state()
         box = page.locator("section.entry-triage")
         assert box.is_visible() and "See a doctor soon" in box.inner_text()
+        assert axe_violations(page) == []
+        page.evaluate("window.scrollTo(0, 0)")
         shot(page, f"warning-sign-{device}")
 
         page.goto(f"{server}/diary/analysis")
@@ -201,6 +213,7 @@ def test_diary_day_form_trends_and_report(server: str, browser: Any, device: str
         for alt, px in charts:
             assert px >= MIN_TEXT_PX, f"{alt}: smallest text {px:.1f} px"
         assert fits(page)
+        assert axe_violations(page) == []
         page.locator("details.stats > summary").first.click()  # fold the numbers again for the picture
         page.evaluate("window.scrollTo(0, 0)")
         shot(page, f"analysis-{device}")
@@ -211,7 +224,11 @@ def test_diary_day_form_trends_and_report(server: str, browser: Any, device: str
         assert "Salbutamol inhaler" in page.locator(".med-box").inner_text()
         assert "not asked" not in text and "stable" not in text.lower()
         assert fits(page)
+        assert axe_violations(page) == []
         shot(page, f"report-{device}")
+        page.goto(f"{server}/account/profile")
+        assert page.locator("#display_name").input_value() == "Alex Example"
+        assert axe_violations(page) == []
     finally:
         context.close()
 

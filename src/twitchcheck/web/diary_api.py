@@ -45,6 +45,7 @@ class EpisodeOut(BaseModel):
     notes: str | None
     created_at: str
     updated_at: str
+    triage: dict[str, Any] | None = None  # on create: the check's triage when the notes name a warning sign
 
 
 class DayOut(BaseModel):
@@ -104,9 +105,18 @@ def _created(body: dict[str, Any], location: str) -> JSONResponse:
 
 @diary_api.post("/episodes", status_code=201, response_model=EpisodeOut)
 def add_episode(body: EpisodeIn, user: ApiUser, db: Db) -> JSONResponse:
-    """Add an episode (201 with its ``id``). Times without an offset are read in your time zone."""
+    """Add an episode (201 with its ``id``). Times without an offset are read in your time zone.
+
+    When the notes name a warning sign ("my calf looks thinner"), ``triage`` is the check's triage
+    for it (the field is left out otherwise).
+    """
+    from twitchcheck.diary.warnings import episode_triage
+
     with db.write() as session:
-        out = svc.episode_dict(svc.add_episode(session, user=user, data=body))
+        row = svc.add_episode(session, user=user, data=body)
+        out = svc.episode_dict(row)
+        if triage := episode_triage(session, user=user, episode=row):
+            out["triage"] = triage
     return _created(out, f"/api/v1/diary/episodes/{out['id']}")
 
 
@@ -250,13 +260,16 @@ def add_symptom(body: SymptomIn, user: ApiUser, db: Db) -> JSONResponse:
     """Add another symptom (a finding id such as ``weakness`` or ``numbness_tingling``, or your own words).
 
     When it is a warning sign, ``triage`` is the check's triage for it (with the warning signs
-    logged in the last two weeks): the same level, time frame and reasons as an assessment.
+    logged in the last two weeks): the same level, time frame and reasons as an assessment (the
+    field is left out for other symptoms).
     """
     from twitchcheck.diary.warnings import symptom_triage
 
     with db.write() as session:
         row = svc.add_symptom(session, user=user, data=body)
-        out = svc.symptom_dict(row) | {"triage": symptom_triage(session, user=user, symptom=row)}
+        out = svc.symptom_dict(row)
+        if triage := symptom_triage(session, user=user, symptom=row):
+            out["triage"] = triage
     return _created(out, f"/api/v1/diary/symptoms/{out['id']}")
 
 
