@@ -46,11 +46,12 @@ def test_profile_round_trip(client: TestClient, make_user: Any) -> None:
         {"birth_year": "2002"},
         {"sex": "unknown"},
         {"display_name": "x" * 201},
+        {"display_name": "Al\x00ex"},
         {"nickname": "Al"},
     ],
 )
 def test_bad_profile_is_refused(client: TestClient, make_user: Any, check_error: Any, body: dict[str, Any]) -> None:
-    """A future year, a year as text, an unknown sex, a too long name or an unknown field is a 422; nothing changes."""
+    """A future year, a year as text, an unknown sex, a long or NUL-holding name, an unknown field: 422, no change."""
     headers = make_user()
     client.put("/api/v1/diary/profile", json=PROFILE, headers=headers)
     check_error(client.put("/api/v1/diary/profile", json=body, headers=headers), 422)
@@ -100,3 +101,20 @@ def test_profile_page_and_report_header(app: FastAPI) -> None:
 def test_onset_date_reads_dates_months_and_words(text: str, expected: date | None) -> None:
     """'When it began' reads as a date when it names one (a month as its first day), otherwise not."""
     assert onset_date(text, today=date(2026, 12, 3)) == expected
+
+
+def test_drinks_are_stored_with_the_day(client: TestClient, make_user: Any, db: Database) -> None:
+    """A day's drinks are kept beside its caffeine total (the day form refills its taps from them)."""
+    from sqlalchemy import select
+
+    from twitchcheck.diary import models as m
+
+    headers = make_user()
+    body = {"coffee_cups": 2, "energy_drinks": 1, "caffeine_mg": 300}
+    day = client.put("/api/v1/diary/days/2026-11-03", json=body, headers=headers)
+    assert day.status_code == 200 and day.json()["caffeine_mg"] == 300
+    uid = client.get("/api/v1/auth/me", headers=headers).json()["id"]
+    with db.read() as session:
+        user_id = session.scalar(select(m.User.id).where(m.User.uid == uid))
+        row = session.scalar(select(m.Day).where(m.Day.user_id == user_id))
+        assert row is not None and (row.coffee_cups, row.tea_cups, row.energy_drinks) == (2, None, 1)

@@ -44,7 +44,13 @@ MONTH_WORD = re.compile(r"^(?:(?:early|mid|late|in|since|about|around)[\s-]+)?([
 
 
 def _text(value: Any) -> Any:
-    return (" ".join(value.split()) or None) if isinstance(value, str) else value
+    """One line of text, spaces tidied; control characters (which PostgreSQL cannot store) are refused."""
+    if not isinstance(value, str):
+        return value
+    value = " ".join(value.split())
+    if any(ord(c) < 32 or ord(c) == 127 for c in value):
+        raise PydanticCustomError("control_character", "must not contain control characters")
+    return value or None
 
 
 Text200 = Annotated[Annotated[str, Field(max_length=200)] | None, BeforeValidator(_text)]
