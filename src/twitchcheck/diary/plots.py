@@ -137,9 +137,10 @@ def timeline(counts: pd.Series, analysis: dict[str, Any], look: Look = PRINT) ->
                     color=GREEN,
                     fontweight="bold",
                 )
-        from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+        from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, DateLocator, DayLocator
 
-        locator = AutoDateLocator(maxticks=8 if look is PRINT else 4)
+        # A day or two get one tick a day (the automatic choice warns and guesses there).
+        locator: DateLocator = DayLocator() if len(counts) < 3 else AutoDateLocator(maxticks=8 if look is PRINT else 4)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
         changes_note = "  (green lines: numbered changes)" if analysis.get("changes") and look is PRINT else ""
