@@ -172,6 +172,14 @@ def test_diary_day_form_trends_and_report(server: str, browser: Any, device: str
         email = sign_up(page, server)
         seed(server, email)
 
+        page.goto(f"{server}/diary")
+        page.locator("label[for='when-last_night']").click()
+        page.locator("form.quick-add button[type=submit]").click()
+        page.wait_for_load_state()
+        assert "Saved." in page.inner_text("main") and fits(page)
+        assert axe_violations(page) == []
+        shot(page, f"add-{device}")
+
         page.goto(f"{server}/diary/days")
         nav = page.locator("nav.diary-nav > ul").bounding_box()
         assert nav["height"] < 60, "the diary menu is one row"
