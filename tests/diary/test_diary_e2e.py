@@ -54,7 +54,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         "TWITCHCHECK_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('e2e')}/diary.db",
         "TWITCHCHECK_RATE_LIMIT": "off",
     }
-    command = [sys.executable, "-m", "uvicorn", "twitchcheck.web.diary_setup:create_diary_app", "--factory"]
+    command = [sys.executable, "-m", "uvicorn", "twitchcheck.web.app:create_diary_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
     proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:

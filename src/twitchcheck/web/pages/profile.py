@@ -1,9 +1,7 @@
-"""The report's profile (page and API) and the daily reminder's calendar file.
+"""The report's profile as a page (``/account/profile``) and the daily reminder's calendar file.
 
-``GET|PUT /api/v1/diary/profile`` read and replace the optional profile (name, year of birth, sex,
-when the twitching began); ``/account/profile`` is the same as a form. ``/diary/reminder.ics``
-downloads a daily reminder for the person's own calendar. The logic is in ``diary.profile`` and
-``diary.reminder``; these routes only parse and format.
+``/diary/reminder.ics`` downloads a daily reminder for the person's own calendar. The logic is in
+``diary.profile`` and ``diary.reminder``; these routes only parse and format.
 """
 
 from __future__ import annotations
@@ -13,42 +11,17 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from pydantic import BaseModel
 
 from twitchcheck.diary import profile as profile_mod
 from twitchcheck.diary import service as svc
 from twitchcheck.diary.schemas import parse
 from twitchcheck.errors import TwitchcheckError
-from twitchcheck.web.auth import AUTH_ERRORS, ApiUser, Db, SignedIn, SignedInForm, render
+from twitchcheck.web.deps import Db, SignedIn, SignedInForm
 from twitchcheck.web.errors import http_status
-from twitchcheck.web.jsonresp import JSONResponse
+from twitchcheck.web.templating import render
 
-profile_api = APIRouter(prefix="/api/v1/diary", tags=["diary"], responses=AUTH_ERRORS)
 profile_pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 FormText = Annotated[str, Form(max_length=400)]
-
-
-class ProfileOut(BaseModel):
-    """The profile shown at the top of the doctor report (every field optional)."""
-
-    display_name: str | None
-    birth_year: int | None
-    sex: str | None
-    twitching_began: str | None
-
-
-@profile_api.get("/profile", response_model=ProfileOut)
-def get_profile(user: ApiUser) -> JSONResponse:
-    """The report's profile: name to show, year of birth, sex, when the twitching began."""
-    return JSONResponse(profile_mod.profile_dict(user))
-
-
-@profile_api.put("/profile", response_model=ProfileOut)
-def put_profile(body: profile_mod.ProfileIn, user: ApiUser, db: Db) -> JSONResponse:
-    """Replace the profile (fields left out are cleared). 422 for a year in the future or an unknown sex."""
-    with db.write() as session:
-        out = profile_mod.profile_dict(profile_mod.set_profile(session, user_id=user.id, data=body))
-    return JSONResponse(out)
 
 
 def _page(request: Request, who: Any, form: dict[str, Any], status: int = 200, **extra: Any) -> Response:

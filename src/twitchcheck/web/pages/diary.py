@@ -16,29 +16,19 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from twitchcheck.diary import service as svc
 from twitchcheck.diary import vocab
 from twitchcheck.diary.profile import header
-from twitchcheck.diary.schemas import EpisodeIn, EpisodePatch, parse
+from twitchcheck.diary.records import DayOut, EpisodeOut
 from twitchcheck.errors import TwitchcheckError
-from twitchcheck.web.auth import Db, Member, SignedIn, SignedInForm, Visitor, render
-from twitchcheck.web.diary_records import records
+from twitchcheck.web.deps import Db, Member, SignedIn, SignedInForm, Visitor
+from twitchcheck.web.downloads import export_response
 from twitchcheck.web.errors import http_status
-from twitchcheck.web.limits import MAX_IMPORT
+from twitchcheck.web.middleware import MAX_IMPORT
+from twitchcheck.web.pages.diary_records import records
+from twitchcheck.web.pages.forms import EPISODE_FIELDS, DayForm, EpisodeForm, episode_entry
+from twitchcheck.web.templating import render
 
 diary_pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 diary_pages.include_router(records)
 FormText = Annotated[str, Form(max_length=4000)]
-EPISODE_FIELDS = ("occurred_at", "body_part", "side", "movement", "intensity", "count", "duration_s", "notes")
-
-
-def form_number(text: str | None, kind: type = float) -> Any:
-    """A number typed in a form ("" means not given); what is not a number is passed on to be refused."""
-    text = (text or "").strip().replace(",", ".")
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        return text
-    return int(value) if kind is int and value.is_integer() else value if kind is float else text
 
 
 def local_input(moment: datetime) -> str:
@@ -61,7 +51,7 @@ def base_context(who: Visitor, **extra: Any) -> dict[str, Any]:
 
 
 def _episode_view(episode: Any) -> dict[str, Any]:
-    data = svc.episode_dict(episode)
+    data = EpisodeOut.of(episode).model_dump()
     when = svc.from_storage(episode.occurred_at, episode.utc_offset_min)
     return data | {"when": when.strftime("%a %d %b, %H:%M"), "place": vocab.place_name(episode.body_part, episode.side)}
 
@@ -71,9 +61,9 @@ def _home(request: Request, db: Any, who: Member, form: dict[str, Any] | None = 
     with db.read() as session:
         last = svc.last_episode(session, user_id=who.user.id)
         recent = [
-            _episode_view(e) for e in svc.list_episodes(session, user_id=who.user.id, limit=15, newest_first=True)
+            _episode_view(e) for e in svc.EPISODES.list(session, user_id=who.user.id, limit=15, newest_first=True)
         ]
-        total = svc.count_episodes(session, user_id=who.user.id)
+        total = svc.EPISODES.count(session, user_id=who.user.id)
     defaults = {
         "occurred_at": local_input(datetime.now(tz)),
         "body_part": last.body_part if last else "calf",
@@ -105,7 +95,7 @@ def home(
 
         with db.read() as session:
             try:
-                episode = svc.get_episode(session, user_id=who.user.id, episode_id=added)
+                episode = svc.EPISODES.get(session, user_id=who.user.id, key=added)
                 entry_triage = episode_triage(session, user=who.user, episode=episode)
             except TwitchcheckError:
                 entry_triage = None
@@ -117,58 +107,24 @@ def home(
     return _home(request, db, who, notice=notice, added=added, entry_triage=entry_triage)
 
 
-def _episode_form(form: dict[str, str], timezone: str | None, *, patch: bool = False) -> Any:
-    """A form's fields as an EpisodeIn (or EpisodePatch) — times read in the browser's or person's zone."""
-    data: dict[str, Any] = {k: (form.get(k) or "").strip() for k in EPISODE_FIELDS}
-    for key, kind in (("intensity", int), ("count", int), ("duration_s", float)):
-        data[key] = form_number(data[key], kind)
-    if data["occurred_at"]:
-        try:
-            moment = datetime.fromisoformat(data["occurred_at"])
-            data["occurred_at"] = moment if moment.tzinfo else moment.replace(tzinfo=svc.zone(timezone))
-        except ValueError:
-            pass  # refused by the schema with its message
-    data["notes"] = data["notes"] or None
-    if patch:
-        return parse(
-            EpisodePatch, {k: v for k, v in data.items() if v is not None or k in ("count", "duration_s", "notes")}
-        )
-    return parse(EpisodeIn, data)
-
-
-def _browser_zone(form_zone: str | None, fallback: str) -> str:
-    zone = (form_zone or "").strip()
-    return zone if zone and svc.zone(zone).key == zone else fallback
-
-
 @diary_pages.post("/diary/episodes")
 def add_episode(
     request: Request,
     *,
     db: Db,
     who: SignedInForm,
-    occurred_at: FormText = "",
-    body_part: FormText = "",
-    side: FormText = "none",
-    movement: FormText = "",
-    intensity: FormText = "",
-    count: FormText = "",
-    duration_s: FormText = "",
-    notes: FormText = "",
-    timezone: FormText = "",
-    when: FormText = "exact",
+    sent: Annotated[EpisodeForm, Form()],
 ) -> Response:
     """Store the quick form's episode ("now", "last night"... or an exact time), then back to the diary."""
     from twitchcheck.diary.when import moment_for
 
-    form = {"occurred_at": occurred_at, "body_part": body_part, "side": side, "movement": movement}
-    form |= {"intensity": intensity, "count": count, "duration_s": duration_s, "notes": notes, "when": when}
-    zone_name = _browser_zone(timezone, who.user.timezone)
+    form = sent.fields() | {"when": sent.when}
+    zone_name = sent.browser_zone(who.user.timezone)
     typed = dict(form)
-    if (moment := moment_for(when.strip(), datetime.now(svc.zone(zone_name)))) is not None:
+    if (moment := moment_for(sent.when.strip(), datetime.now(svc.zone(zone_name)))) is not None:
         typed["occurred_at"] = moment.isoformat(timespec="minutes")
     try:
-        data = _episode_form(typed, zone_name)
+        data = episode_entry(typed, zone_name)
         with db.write() as session:
             episode_id = svc.add_episode(session, user=who.user, data=data).id
     except TwitchcheckError as exc:
@@ -180,7 +136,7 @@ def add_episode(
 def edit_episode(request: Request, episode_id: int, db: Db, who: SignedIn) -> Response:
     """One episode, to change or delete."""
     with db.read() as session:
-        episode = svc.get_episode(session, user_id=who.user.id, episode_id=episode_id)
+        episode = svc.EPISODES.get(session, user_id=who.user.id, key=episode_id)
         view = _episode_view(episode)
         moment = svc.from_storage(episode.occurred_at, episode.utc_offset_min)
     form = {k: "" if view[k] is None else str(view[k]) for k in EPISODE_FIELDS} | {"occurred_at": local_input(moment)}
@@ -195,29 +151,18 @@ def update_episode(
     episode_id: int,
     db: Db,
     who: SignedInForm,
-    occurred_at: FormText = "",
-    body_part: FormText = "",
-    side: FormText = "none",
-    movement: FormText = "",
-    intensity: FormText = "",
-    count: FormText = "",
-    duration_s: FormText = "",
-    notes: FormText = "",
-    offset: FormText = "",
+    sent: Annotated[EpisodeForm, Form()],
 ) -> Response:
-    """Save the changes to an episode."""
-    form = {"occurred_at": occurred_at, "body_part": body_part, "side": side, "movement": movement}
-    form |= {"intensity": intensity, "count": count, "duration_s": duration_s, "notes": notes}
-    if occurred_at and len(offset) == 5 and offset[0] in "+-" and offset[1:].isdigit():
-        form["occurred_at"] = f"{occurred_at}{offset[:3]}:{offset[3:]}"  # keep the time zone it was written in
+    """Save the changes to an episode (its time keeps the zone it was written in)."""
+    form = sent.with_offset()
     try:
-        patch = _episode_form(form, who.user.timezone, patch=True)
+        patch = episode_entry(form, who.user.timezone, patch=True)
         with db.write() as session:
             svc.update_episode(session, user=who.user, episode_id=episode_id, patch=patch)
     except TwitchcheckError as exc:
         if exc.kind == "not_found":
             raise
-        ctx = base_context(who, e={"id": episode_id}, form=form | {"occurred_at": occurred_at}, offset=offset)
+        ctx = base_context(who, e={"id": episode_id}, form=sent.fields(), offset=sent.offset)
         return render(request, "diary/episode.html", ctx | {"error": exc.message}, status=http_status(exc))
     return RedirectResponse(f"/diary?added={episode_id}", status_code=303)
 
@@ -226,11 +171,8 @@ def update_episode(
 def delete_episode(request: Request, episode_id: int, db: Db, who: SignedInForm) -> Response:
     """Delete an episode."""
     with db.write() as session:
-        svc.delete_episode(session, user_id=who.user.id, episode_id=episode_id)
+        svc.EPISODES.delete(session, user_id=who.user.id, key=episode_id)
     return RedirectResponse("/diary?deleted=1", status_code=303)
-
-
-DAY_FIELDS = ("sleep_hours", "caffeine_mg", "alcohol_units", "stress", "exercise_minutes")
 
 
 def _day_context(who: Visitor, day: Any, form: dict[str, Any], **extra: Any) -> dict[str, Any]:
@@ -246,40 +188,30 @@ def days(request: Request, db: Db, who: SignedIn, day: Annotated[date | None, Qu
 
     day = day or svc.local_today(who.user.timezone)
     with db.read() as session:
-        rows = svc.list_days(session, user_id=who.user.id)
+        rows = svc.DAYS.list(session, user_id=who.user.id)
     current = next((r for r in rows if r.date == day), None)
     saved = request.query_params.get("saved")
-    recent = [svc.day_dict(r) for r in rows[-14:]][::-1]
+    recent = [DayOut.of(r).model_dump() for r in rows[-14:]][::-1]
     return render(request, "diary/days.html", _day_context(who, day, form_of(current), recent=recent, saved=saved))
 
 
 @diary_pages.post("/diary/days")
-async def save_day(request: Request, *, db: Db, who: SignedInForm) -> Response:
+def save_day(
+    request: Request,
+    *,
+    db: Db,
+    who: SignedInForm,
+    sent: Annotated[DayForm, Form()],
+) -> Response:
     """Save the day's factors: drinks become mg, sliders count once moved ("not recorded" unticked)."""
-    from fastapi.concurrency import run_in_threadpool
-
-    from twitchcheck.diary.daysform import FIELDS, day_in
-
-    posted = await request.form()
-    form = {k: str(posted.get(k) or "")[:4000] for k in FIELDS}
-    day = form["day"]
-
-    def store() -> Response:
-        try:
-            try:
-                when = date.fromisoformat(day.strip())
-            except ValueError:
-                raise TwitchcheckError("invalid", "validation_error", "date: please give a date") from None
-            with db.write() as session:
-                svc.put_day(session, user=who.user, day=when, data=day_in(form))
-        except TwitchcheckError as exc:
-            from twitchcheck.diary.daysform import refill
-
-            ctx = _day_context(who, day, refill(form), recent=[], error=exc.message)
-            return render(request, "diary/days.html", ctx, status=http_status(exc))
-        return RedirectResponse(f"/diary/days?date={when.isoformat()}&saved=1", status_code=303)
-
-    return await run_in_threadpool(store)
+    try:
+        when, data = sent.entry()
+        with db.write() as session:
+            svc.put_day(session, user=who.user, day=when, data=data)
+    except TwitchcheckError as exc:
+        ctx = _day_context(who, sent.day, sent.fields(), recent=[], error=exc.message)
+        return render(request, "diary/days.html", ctx, status=http_status(exc))
+    return RedirectResponse(f"/diary/days?date={when.isoformat()}&saved=1", status_code=303)
 
 
 def _tables(db: Any, who: Member) -> Any:
@@ -333,8 +265,6 @@ def report_pdf(db: Db, who: SignedIn) -> Response:
 @diary_pages.get("/diary/export")
 def export_download(db: Db, who: SignedIn, format: str = "json") -> Response:
     """Download the diary (JSON, CSV or FHIR)."""
-    from twitchcheck.web.diary_api import export_response
-
     if format not in ("json", "csv", "fhir"):
         raise TwitchcheckError("invalid", "invalid_format", "format must be json, csv or fhir")
     with db.read() as session:

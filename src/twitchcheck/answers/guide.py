@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from twitchcheck.answers.words import EVIDENCE_WORDS, pct, source_list
 from twitchcheck.errors import TwitchcheckError
 from twitchcheck.kb.faq import default_faq
 from twitchcheck.kb.loader import KnowledgeBase
 from twitchcheck.kb.schema import Condition, Finding
 from twitchcheck.service import default_engine
-from twitchcheck.web.views import EVIDENCE_WORDS, pct, source_list
 
 CATEGORY_TITLES = {
     "benign": "Harmless twitching",

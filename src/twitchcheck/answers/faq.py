@@ -1,4 +1,4 @@
-"""The Ask page: a question in, the closest curated FAQ answer out, with similar questions.
+"""The FAQ search: a question in, the closest curated FAQ answer out, with similar questions.
 
 Shaped like a doctor's Q&A page: the reply, "more information", and similar questions. The FAQ
 (``kb/data/faq.yaml``) is searched by meaning: TF-IDF cosine similarity over words and word pairs
@@ -15,10 +15,10 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
+from twitchcheck.answers.words import source_list
 from twitchcheck.errors import TwitchcheckError
 from twitchcheck.kb.faq import FaqEntry, default_faq
 from twitchcheck.service import default_engine
-from twitchcheck.web.views import source_list
 
 SIMILAR = 5
 # Scores below these mean no curated answer fits (set by hand on paraphrases of FAQ questions and

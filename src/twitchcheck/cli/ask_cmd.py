@@ -1,0 +1,46 @@
+"""``twitchcheck ask``: the curated FAQ from the command line (the same search as the web's Ask page)."""
+
+from __future__ import annotations
+
+import json
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+
+from twitchcheck.cli.errors import fail
+
+
+def render_answer(answer: dict[str, Any], console: Console) -> None:
+    """The reply, more information, sources and similar questions, as readable text."""
+    if answer["matched"]:
+        console.print(f"[bold]{answer['match']['question']}[/bold]")
+    console.print(answer["reply"])
+    if answer.get("more_information"):
+        console.print(f"\n{answer['more_information']}")
+    if answer["sources"]:
+        console.print("\nSources: " + "; ".join(s["title"] for s in answer["sources"]))
+    if answer["similar"]:
+        console.print("\nSimilar questions:")
+        for entry in answer["similar"]:
+            console.print(f"  - {entry['question']}")
+
+
+def ask(
+    question: Annotated[str, typer.Argument(help="your question, in your own words")],
+    as_json: Annotated[
+        bool, typer.Option("--json", help="print the answer as JSON (what POST /api/v1/ask returns)")
+    ] = False,
+) -> None:
+    """Ask a question about twitching: the closest curated FAQ answer, with sources and similar questions."""
+    from twitchcheck.answers.faq import ask as search
+    from twitchcheck.errors import TwitchcheckError
+
+    try:
+        answer = search(question)
+    except TwitchcheckError as exc:
+        fail(exc.code, exc.message, as_json=as_json, details=exc.details)
+    if as_json:
+        typer.echo(json.dumps(answer, ensure_ascii=False))
+        return
+    render_answer(answer, Console())
