@@ -231,6 +231,10 @@ def test_diary_day_form_trends_and_report(server: str, browser: Any, device: str
         assert "Alex Example" in text and "female" in text and "Warning signs logged" in text
         assert "Salbutamol inhaler" in page.locator(".med-box").inner_text()
         assert "not asked" not in text and "stable" not in text.lower()
+        report_charts = smallest_chart_text(page)
+        assert len(report_charts) >= 4
+        for alt, px in report_charts:
+            assert px >= MIN_TEXT_PX, f"report {alt}: smallest text {px:.1f} px"
         assert fits(page)
         assert axe_violations(page) == []
         shot(page, f"report-{device}")

@@ -52,7 +52,7 @@ class Look:
 
 
 PRINT = Look(width=7.0, half=3.4, font=9, small=7, wrap=60)
-SCREEN = Look(width=4.0, half=3.4, font=10.5, small=10.5, wrap=24)
+SCREEN = Look(width=4.0, half=3.4, font=11.5, small=11.5, wrap=22)
 
 
 def _figure(width: float = 7.0, height: float = 2.6) -> Figure:
@@ -146,7 +146,7 @@ def timeline(counts: pd.Series, analysis: dict[str, Any], look: Look = PRINT) ->
         changes_note = "  (green lines: numbered changes)" if analysis.get("changes") and look is PRINT else ""
         ax.set_title("Episodes over time" + changes_note)
         handles = [h for a in fig.axes for h in a.get_legend_handles_labels()[0]]
-        columns = 3 if look is PRINT else 2
+        columns = 3 if look is PRINT else 1
         fig.legend(handles=handles, loc="outside lower center", ncols=columns, fontsize=look.small, frameon=False)
         return fig
 
