@@ -287,11 +287,15 @@ def report(
     from twitchcheck.diary import frames
     from twitchcheck.diary import report as report_mod
     from twitchcheck.diary import service as svc
+    from twitchcheck.diary.profile import header
 
     with _diary(as_json) as (session, user):
         tables = frames.load(session, user_id=user.id, timezone=user.timezone)
         today = svc.local_today(user.timezone)
-    html, pdf = report_mod.build(tables, who="local profile", today=today, pdf=out.suffix.lower() != ".html")
+        profile = header(user, today)
+    html, pdf = report_mod.build(
+        tables, who="local profile", today=today, pdf=out.suffix.lower() != ".html", profile=profile
+    )
     try:
         if pdf is None:
             out.write_text(html, encoding="utf-8")

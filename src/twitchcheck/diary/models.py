@@ -59,6 +59,12 @@ class User(Base):
     is_local: Mapped[bool] = mapped_column(Boolean, default=False)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The doctor report's header (all optional): a name to show, year of birth, sex, and when the
+    # twitching began in the person's own words or as a date ("2026-10-15", "2026-10", "mid October").
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    sex: Mapped[str | None] = mapped_column(String(8))
+    twitching_began: Mapped[str | None] = mapped_column(String(200))
 
 
 class ApiToken(Base):
@@ -155,6 +161,10 @@ class Day(Base):
     exercise_minutes: Mapped[float | None] = mapped_column(Float)
     supplements: Mapped[list[str]] = mapped_column(JSON, default=list)
     notes: Mapped[str | None] = mapped_column(Text)
+    # The drinks tapped on the day form (caffeine_mg holds the day's total, these only refill the form).
+    coffee_cups: Mapped[int | None] = mapped_column(Integer)
+    tea_cups: Mapped[int | None] = mapped_column(Integer)
+    energy_drinks: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
