@@ -43,6 +43,14 @@ class Citations:
         for sid, n in self._numbers.items():
             s = self._kb.sources[sid]
             out.append(
-                {"n": n, "id": sid, "title": s.title, "url": s.url, "grade": s.grade, "kind": s.kind, "back": f"cite-{n}"}
+                {
+                    "n": n,
+                    "id": sid,
+                    "title": s.title,
+                    "url": s.url,
+                    "grade": s.grade,
+                    "kind": s.kind,
+                    "back": f"cite-{n}",
+                }
             )
         return out

@@ -5,8 +5,9 @@ longer explanation a Q&A page shows under "More information"), the conditions it
 sources it rests on. ``also_asked`` lists other ways people put the same question, which helps
 the search find it. ``feared`` names the disease an entry answers a fear of ("ALS", "MND",
 "motor neurone disease"): a question that names it gets that entry, whatever else it mentions
-("my calf has twitched for 3 weeks, is it ALS?" is a question about ALS, not about calves). The schema is strict like the rest of the knowledge base: unknown keys,
-unknown condition ids and unknown source ids are all faults.
+("my calf has twitched for 3 weeks, is it ALS?" is a question about ALS, not about calves).
+The schema is strict like the rest of the knowledge base: unknown keys, unknown condition ids
+and unknown source ids are all faults, and so is an entry with no source stronger than a seed.
 """
 
 from __future__ import annotations

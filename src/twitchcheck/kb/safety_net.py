@@ -122,7 +122,7 @@ def merge_safety_net(
 ) -> list[Bullet]:
     """One bullet per sign, in the wording of its most urgent line, most urgent first, at most ``limit``."""
     signs = signs or default_signs()
-    rank = {level: i for i, level in enumerate(TRIAGE_ORDER)}
+    rank: dict[str, int] = {level: i for i, level in enumerate(TRIAGE_ORDER)}
     bullets = [classify(line, kb, signs) for line in dict.fromkeys(lines)]
     order = sorted(range(len(bullets)), key=lambda i: (-rank[bullets[i].level], -len(bullets[i].signs), i))
     covered: set[str] = set()

@@ -232,7 +232,7 @@ def body_part_page(slug: str) -> dict[str, Any]:
     for cause in causes:
         condition = kb.conditions[str(cause["id"])]
         entry = condition.likelihoods.get(fid)
-        cause |= _fact(cites, str(cause["name"]), entry.sources if entry else [], condition.sources)
+        cause.update(_fact(cites, str(cause["name"]), entry.sources if entry else [], condition.sources))
     warnings = [
         {"text": f.name, "refs": cites.cite(_rule_sources(kb, f.id), 2)}
         for f in kb.findings.values()
