@@ -113,9 +113,9 @@ def guide_index() -> dict[str, Any]:
 
 
 def _fact(cites: Citations, name: str, sources: list[str], fallback: list[str]) -> dict[str, Any]:
-    """A fact with its markers; one with no sources of its own is an estimate from the fallback's."""
+    """A fact with its markers; one with no sources of its own is an estimate citing the fallback's first source."""
     own = cites.strong(sources)
-    refs = cites.cite(own) if own else cites.cite(fallback, CONDITION_REFS)
+    refs = cites.cite(own) if own else cites.cite(fallback, 1)
     return {"text": name, "refs": refs, "estimate": not own}
 
 
