@@ -154,6 +154,8 @@ ALS = "twitching_and_als"
         ("my finger twitches, is it Parkinson's?", "parkinsons_sign"),
         ("eyelid twitch for a week, could it be myasthenia gravis?", "twitching_and_myasthenia"),
         ("is it ALS or MS? my calf twitches", ALS),
+        ("I jerk as I fall asleep, is it epilepsy?", "twitching_and_epilepsy"),
+        ("my arm jerks now and then, could it be CJD?", "twitching_and_cjd"),
     ],
 )
 def test_a_named_feared_disease_gets_the_answer_about_it(question: str, expected: str) -> None:
@@ -180,10 +182,11 @@ def test_the_als_answer_says_what_als_looks_like_how_rare_and_when_to_see_a_neur
 
 
 def test_feared_diseases_in_the_kb_have_sourced_faq_answers() -> None:
-    """ALS, MS, Parkinson's and myasthenia each have an FAQ entry that answers a fear of them, with sources."""
+    """ALS, MS, Parkinson's, myasthenia, epilepsy and CJD each have a sourced FAQ entry answering that fear."""
     kb = _kb()
     by_condition = {c: e for e in default_faq() if e.feared for c in e.conditions[:1]}
-    for condition in ("als", "multiple_sclerosis", "parkinsons_disease", "myasthenia_gravis"):
+    feared = ("als", "multiple_sclerosis", "parkinsons_disease", "myasthenia_gravis", "epilepsy", "creutzfeldt_jakob")
+    for condition in feared:
         entry = by_condition[condition]
         assert any(not kb.sources[s].weak for s in entry.sources)
     assert faq_entry(ALS)["answer_refs"]
