@@ -211,3 +211,13 @@ def test_pages_link_markers_and_sources_both_ways(client: TestClient, url: str) 
     assert backs and all(b in ids for b in backs)
     assert len(backs) == len(set(re.findall(r'<li id="src-(\d+)"', html)))
     assert "seed article" not in html
+
+
+def test_body_part_page_links_the_feared_disease_answers(client: TestClient) -> None:
+    """The calf page links the ALS answer under 'Worried it is something serious?', and the API carries markers."""
+    html = client.get("/guide/body/calf", headers=HTML).text
+    assert 'id="fears-h"' in html and '/ask?id=twitching_and_als"' in html
+    data = client.get("/api/v1/guide/body-parts/calf").json()
+    assert data["safety_net_facts"][0]["refs"] and data["sources"][0]["n"] == 1
+    reply = client.post("/api/v1/ask", json={"question": "my calf has twitched for 3 weeks, is it ALS?"}).json()
+    assert reply["match"]["id"] == ALS and reply["reply_refs"][0]["n"] == 1

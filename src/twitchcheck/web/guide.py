@@ -254,6 +254,7 @@ def body_part_page(slug: str) -> dict[str, Any]:
         "safety_net": [b["text"] for b in safety],
         "safety_net_facts": safety,
         "faq": _related_faq(set(top)),
+        "fears": [{"id": e.id, "question": e.question} for e in default_faq() if e.feared],
         "sources": cites.sources(),
     }
 
