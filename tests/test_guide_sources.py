@@ -156,6 +156,7 @@ ALS = "twitching_and_als"
         ("is it ALS or MS? my calf twitches", ALS),
         ("I jerk as I fall asleep, is it epilepsy?", "twitching_and_epilepsy"),
         ("my arm jerks now and then, could it be CJD?", "twitching_and_cjd"),
+        ("whole body twitching for months, scared of Isaacs syndrome", "twitching_and_isaacs"),
     ],
 )
 def test_a_named_feared_disease_gets_the_answer_about_it(question: str, expected: str) -> None:
