@@ -191,6 +191,6 @@ class HealthProbe:
 
 if __name__ == "__main__":
     sys.path.insert(0, str(Path(__file__).parent))
-    from run import full_case
+    from cases import full_case
 
     print(json.dumps(run(full_case()), indent=2))

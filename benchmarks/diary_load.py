@@ -42,7 +42,7 @@ def _post(connection: http.client.HTTPConnection, path: str, body: Any, token: s
 
 def _server(url: str, port: int, workers: int) -> subprocess.Popen[bytes]:
     env = os.environ | {"TWITCHCHECK_DATABASE_URL": url, "TWITCHCHECK_RATE_LIMIT": "off"}
-    command = [sys.executable, "-m", "uvicorn", "twitchcheck.web.diary_setup:create_diary_app", "--factory"]
+    command = [sys.executable, "-m", "uvicorn", "twitchcheck.web.app:create_diary_app", "--factory"]
     command += ["--host", HOST, "--port", str(port), "--workers", str(workers), "--no-access-log"]
     command += ["--log-level", "warning"]
     return subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -9,8 +9,8 @@ import pytest
 from fastapi import APIRouter
 from fastapi.testclient import TestClient
 
+from twitchcheck import service
 from twitchcheck.contract import CONTRACT_CONDITION_IDS, CONTRACT_FINDING_IDS
-from twitchcheck.web import services
 from twitchcheck.web.app import create_app
 
 LEVELS = ("self_care", "routine", "soon", "urgent", "emergency")
@@ -68,7 +68,7 @@ def test_assess_api_equals_service_function(client: TestClient) -> None:
     """The API answer is exactly what the shared service function returns."""
     assert (
         client.post("/api/v1/assess", json=CALF).json()
-        == services.assess(None, CALF["evidence"], 34, "male").to_json_dict()
+        == service.assess(None, CALF["evidence"], 34, "male").to_json_dict()
     )
 
 

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from twitchcheck.answers.faq import ask, faq_entry
 from twitchcheck.kb.faq import FAQ_FILE, MIN_ENTRIES, default_faq, faq_faults, read_faq
 from twitchcheck.kb.loader import KnowledgeBaseError, load_knowledge_base
-from twitchcheck.web.ask import ask, faq_entry
 
 
 def test_shipped_faq_is_valid_and_large_enough() -> None:

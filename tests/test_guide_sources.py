@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from twitchcheck.answers.faq import ask, faq_entry
+from twitchcheck.answers.guide import body_part_page, body_parts, condition_page
 from twitchcheck.kb.check import check_fact_sources, guide_faults
 from twitchcheck.kb.citations import Citations
 from twitchcheck.kb.faq import default_faq
@@ -16,8 +18,6 @@ from twitchcheck.kb.safety_net import MAX_BULLETS, default_signs, line_level, li
 from twitchcheck.kb.schema import TRIAGE_ORDER
 from twitchcheck.service import default_engine
 from twitchcheck.web.app import create_app
-from twitchcheck.web.ask import ask, faq_entry
-from twitchcheck.web.guide import body_part_page, body_parts, condition_page
 
 HTML = {"accept": "text/html"}
 
@@ -222,3 +222,15 @@ def test_body_part_page_links_the_feared_disease_answers(client: TestClient) -> 
     assert data["safety_net_facts"][0]["refs"] and data["sources"][0]["n"] == 1
     reply = client.post("/api/v1/ask", json={"question": "my calf has twitched for 3 weeks, is it ALS?"}).json()
     assert reply["match"]["id"] == ALS and reply["reply_refs"][0]["n"] == 1
+
+
+def test_cli_ask_prints_markers_and_numbered_sources() -> None:
+    """`twitchcheck ask` answers a named fear about that disease, with [n] markers and a numbered source list."""
+    from typer.testing import CliRunner
+
+    from twitchcheck.cli import app
+
+    out = CliRunner().invoke(app, ["ask", "my calf has twitched for 3 weeks, is it ALS?"])
+    assert out.exit_code == 0, out.output
+    text = " ".join(out.output.split())
+    assert text.startswith("Could my twitching be ALS") and "[1][2][3]" in text and "Sources: [1] " in text

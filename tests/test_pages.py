@@ -12,11 +12,11 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from fastapi.testclient import TestClient
 
+from twitchcheck.answers.guide import body_parts
 from twitchcheck.kb.loader import default_knowledge_base
-from twitchcheck.web import services
+from twitchcheck.service import default_engine
 from twitchcheck.web.app import create_app
-from twitchcheck.web.guide import body_parts
-from twitchcheck.web.state import decode
+from twitchcheck.web.pages.state import decode
 
 HTML = {"accept": "text/html"}
 MAX_PAGE_BYTES = 100_000
@@ -214,7 +214,7 @@ def test_damaged_state_is_a_400_page(client: TestClient) -> None:
 def test_forged_state_with_unknown_finding_is_rejected(client: TestClient) -> None:
     """A state naming an unknown finding is refused like any other bad evidence."""
     from twitchcheck.engine.evidence import EvidenceItem
-    from twitchcheck.web.state import InterviewState, encode
+    from twitchcheck.web.pages.state import InterviewState, encode
 
     forged = encode(InterviewState(initial=(EvidenceItem("not_a_finding", "present"),)))
     assert client.get(f"/result?s={forged}", headers=HTML).status_code == 422
@@ -242,7 +242,7 @@ def test_guide_index_and_every_guide_page(client: TestClient) -> None:
     """The guide lists every condition and body part, and each page renders with its sources."""
     index = page(client, "/guide")
     links = {a["href"] for a in index.find("a")}
-    kb = services.engine().kb
+    kb = default_engine().kb
     for cid in kb.conditions:
         assert f"/guide/conditions/{cid}" in links
         assert "Sources" in [t for _, t in page(client, f"/guide/conditions/{cid}").headings]

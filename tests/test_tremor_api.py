@@ -13,10 +13,10 @@ from fastapi.testclient import TestClient
 from twitchcheck.engine.interview import plan
 from twitchcheck.tremor import MEASUREMENT_FINDINGS
 from twitchcheck.tremor.synthetic import Synthetic
-from twitchcheck.web import services
 from twitchcheck.web.app import create_app
-from twitchcheck.web.state import decode
-from twitchcheck.web.tremor_api import MAX_TREMOR_BODY
+from twitchcheck.web.pages.flow import assess_state
+from twitchcheck.web.pages.state import decode
+from twitchcheck.web.uploads import MAX_TREMOR_BODY
 
 PD_LIKE = Synthetic(frequency_hz=5.0, amplitude_m_s2=0.8, seed=21)
 
@@ -186,7 +186,7 @@ def test_use_in_a_check_starts_the_interview_with_the_measurement(client: TestCl
     assert target.path in ("/interview", "/result")
     state = decode(parse_qs(target.query)["s"][0])
     assert state.age == 66 and {i.id for i in state.initial} == {e["id"] for e in measured}
-    result = services.assess_state(state).to_json_dict()
+    result = assess_state(state).to_json_dict()
     assert result["conditions"][0]["id"] == "parkinsons_disease"
     page = client.get(f"/result?s={parse_qs(target.query)['s'][0]}").text
     assert "Phone measurement: tremor with the hands resting" in page

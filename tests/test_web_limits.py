@@ -21,20 +21,19 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from twitchcheck.errors import TwitchcheckError
-from twitchcheck.web import services
 from twitchcheck.web.app import create_app
 
 CASE = {"age": 30, "evidence": [{"id": "weakness", "state": "absent"}]}
-# (method, path, body, the service function the route calls)
+# (method, path, body, the core function the route calls)
 CPU_ROUTES = [
-    ("POST", "/api/v1/assess", CASE, "assess"),
-    ("POST", "/api/v1/parse", {"text": "my calf twitches"}, "parse"),
-    ("POST", "/api/v1/interview/next", CASE, "interview_next"),
-    ("POST", "/api/v1/explain/benign_fasciculation", CASE, "explain"),
-    ("POST", "/api/v1/ask", {"question": "is it ALS?"}, "ask"),
-    ("GET", "/result?s=", None, "assess_state"),
-    ("GET", "/interview?s=", None, "interview_plan"),
-    ("POST", "/start", {"mode": "questions"}, "start_state"),
+    ("POST", "/api/v1/assess", CASE, "twitchcheck.service.assess"),
+    ("POST", "/api/v1/parse", {"text": "my calf twitches"}, "twitchcheck.service.parse"),
+    ("POST", "/api/v1/interview/next", CASE, "twitchcheck.web.api.assess.next_question"),
+    ("POST", "/api/v1/explain/benign_fasciculation", CASE, "twitchcheck.web.api.assess.explain_cause"),
+    ("POST", "/api/v1/ask", {"question": "is it ALS?"}, "twitchcheck.answers.faq.ask"),
+    ("GET", "/result?s=", None, "twitchcheck.web.pages.flow.assess_state"),
+    ("GET", "/interview?s=", None, "twitchcheck.web.pages.flow.interview_plan"),
+    ("POST", "/start", {"mode": "questions"}, "twitchcheck.web.pages.flow.start_state"),
 ]
 
 
@@ -56,7 +55,7 @@ def test_cpu_work_runs_off_the_event_loop(
         released.append(release.wait(5))  # True only if /healthz answered while this request was busy
         raise TwitchcheckError("unavailable", "busy", "stand-in for a long computation")
 
-    monkeypatch.setattr(services, service, busy)
+    monkeypatch.setattr(service, busy)
 
     async def scenario() -> None:
         transport = httpx2.ASGITransport(app=app)
@@ -114,7 +113,7 @@ def test_public_api_body_limit(app: FastAPI) -> None:
 def test_forwarded_for_is_used_only_from_configured_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
     """With TWITCHCHECK_TRUSTED_PROXIES set, the sign-in throttle keys on the address the proxy forwards."""
     from twitchcheck.diary.db import Database
-    from twitchcheck.web.diary_setup import create_diary_app
+    from twitchcheck.web.app import create_diary_app
 
     monkeypatch.setenv("TWITCHCHECK_TRUSTED_PROXIES", "127.0.0.1")
     app = create_diary_app()

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from twitchcheck.engine.evidence import EvidenceItem
-from twitchcheck.web.state import InterviewState, StateError, decode, encode
+from twitchcheck.web.pages.state import InterviewState, StateError, decode, encode
 
 
 def sample() -> InterviewState:

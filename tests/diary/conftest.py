@@ -95,7 +95,7 @@ def db(db_url: str) -> Iterator[Database]:
 @pytest.fixture(scope="session")
 def app(db: Database) -> FastAPI:
     """The diary web app on that database."""
-    from twitchcheck.web.diary_setup import create_diary_app
+    from twitchcheck.web.app import create_diary_app
 
     application = create_diary_app()
     application.state.diary_db = db

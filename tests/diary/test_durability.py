@@ -49,7 +49,7 @@ def server(url: str, log: Path) -> Iterator[tuple[subprocess.Popen[bytes], int]]
         sys.executable,
         "-m",
         "uvicorn",
-        "twitchcheck.web.diary_setup:create_diary_app",
+        "twitchcheck.web.app:create_diary_app",
         "--factory",
         "--host",
         "127.0.0.1",

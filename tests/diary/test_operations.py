@@ -37,7 +37,7 @@ def test_read_only_database_is_named_at_start_and_not_ready(
 ) -> None:
     """A read-only SQLite file: start-up logs a clear error naming the file, and /readyz answers 503."""
     from twitchcheck.diary import db as db_module
-    from twitchcheck.web.diary_setup import create_diary_app
+    from twitchcheck.web.app import create_diary_app
 
     monkeypatch.setenv("TWITCHCHECK_DATABASE_URL", read_only_url(tmp_path))
     monkeypatch.setattr(db_module, "_databases", {})
@@ -53,7 +53,8 @@ def test_read_only_database_that_needs_migrating_stops_with_its_name(
 ) -> None:
     """A read-only SQLite file that is not yet migrated stops the start with a one-line reason naming it."""
     from twitchcheck.diary import db as db_module
-    from twitchcheck.web.diary_setup import DatabaseUnavailable, create_diary_app
+    from twitchcheck.web.app import create_diary_app
+    from twitchcheck.web.startup import DatabaseUnavailable
 
     path = tmp_path / "empty.db"
     sqlite3.connect(path).close()

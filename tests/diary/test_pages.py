@@ -206,7 +206,7 @@ def test_other_pages_render(browser: TestClient) -> None:
 def test_save_assessment_from_a_result_link(browser: TestClient) -> None:
     """A result page's state (``s``) can be saved to the diary and shows up with its triage level."""
     from twitchcheck.engine.evidence import EvidenceItem
-    from twitchcheck.web.state import InterviewState, encode
+    from twitchcheck.web.pages.state import InterviewState, encode
 
     sign_up(browser)
     token = csrf_of(browser.get("/diary").text)
@@ -249,7 +249,7 @@ def test_login_page_never_redirects_off_site(browser: TestClient) -> None:
 def test_result_link_asks_before_saving(browser: TestClient) -> None:
     """/diary/assessments/save?s=... shows the result and a form that saves it (after signing in)."""
     from twitchcheck.engine.evidence import EvidenceItem
-    from twitchcheck.web.state import InterviewState, encode
+    from twitchcheck.web.pages.state import InterviewState, encode
 
     state = encode(InterviewState(age=30, sex=None, initial=(EvidenceItem("loc_calf", "present", None, "initial"),)))
     first = browser.get(f"/diary/assessments/save?s={state}", follow_redirects=False)

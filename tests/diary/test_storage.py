@@ -110,8 +110,8 @@ def test_concurrent_writers_all_land(db: Database) -> None:
         thread.join()
     assert errors == []
     with db.read() as session:
-        assert svc.count_episodes(session, user_id=user.id) == 120
-        assert len(svc.list_days(session, user_id=user.id)) == 1
+        assert svc.EPISODES.count(session, user_id=user.id) == 120
+        assert len(svc.DAYS.list(session, user_id=user.id)) == 1
 
 
 def test_local_profile_is_created_once(db: Database) -> None:
@@ -129,7 +129,7 @@ def test_start_up_migrates_the_configured_database(tmp_path: Path, monkeypatch: 
     from fastapi.testclient import TestClient
 
     from twitchcheck.diary import db as db_module
-    from twitchcheck.web.diary_setup import create_diary_app
+    from twitchcheck.web.app import create_diary_app
 
     monkeypatch.setenv("TWITCHCHECK_DATABASE_URL", f"sqlite:///{tmp_path}/startup.db")
     monkeypatch.setattr(db_module, "_databases", {})

@@ -86,7 +86,7 @@ class Registered:
 
 
 def register(session: Session, *, email: str, password: str, timezone: str = "UTC") -> Registered:
-    """A new account with ten recovery codes; a 409 that confirms nothing when the address cannot be used."""
+    """A new account with ten recovery codes; a conflict that confirms nothing when the address cannot be used."""
     address = check_credentials(email, password)
     check_timezone(timezone)
     password_hash = hash_password(password)  # before the look-up, so a taken address takes as long

@@ -60,6 +60,11 @@ COMMANDS: dict[str, Entry] = {
         "tremor",
         "Measure a tremor: dominant frequency (3-15 Hz), size, steadiness, and the evidence for an assessment.",
     ),
+    "ask": Entry(
+        "ask_cmd",
+        "ask",
+        "Ask a question about twitching: the closest curated FAQ answer, with sources and similar questions.",
+    ),
     "kb": Entry("kb_cmd", "app", "Check the knowledge base and show its entries."),
     "diary": Entry("diary_cmd", "app", "Your twitch diary on this computer: log, list, analyse, report, export."),
 }

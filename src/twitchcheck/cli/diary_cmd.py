@@ -75,6 +75,7 @@ def add(
 ) -> None:
     """Log an episode of twitching (place, side and kind default to the last episode's)."""
     from twitchcheck.diary import service as svc
+    from twitchcheck.diary.records import EpisodeOut
     from twitchcheck.diary.schemas import EpisodeIn, parse
 
     with _diary(as_json) as (session, user):
@@ -89,7 +90,7 @@ def add(
             "duration_s": duration,
             "notes": notes,
         }
-        out = svc.episode_dict(svc.add_episode(session, user=user, data=parse(EpisodeIn, data)))
+        out = EpisodeOut.of(svc.add_episode(session, user=user, data=parse(EpisodeIn, data))).model_dump()
     place = f"{out['side']} {out['body_part']}" if out["side"] not in ("none",) else out["body_part"]
     _echo(out, as_json, f"added episode {out['id']}: {place}, {out['movement']}, intensity {out['intensity']}")
 
@@ -116,6 +117,7 @@ def day(
 ) -> None:
     """Record a day's factors (replaces what was recorded for that date)."""
     from twitchcheck.diary import service as svc
+    from twitchcheck.diary.records import DayOut
     from twitchcheck.diary.schemas import DayIn, parse
 
     with _diary(as_json) as (session, user):
@@ -124,7 +126,7 @@ def day(
         data["stress"] = stress
         data |= {"exercise_minutes": exercise, "supplements": supplement or []}
         row, _ = svc.put_day(session, user=user, day=the_day, data=parse(DayIn, data))
-        out = svc.day_dict(row)
+        out = DayOut.of(row).model_dump()
     _echo(out, as_json, f"saved {out['date']}")
 
 
@@ -138,11 +140,12 @@ def medication(
 ) -> None:
     """Record a medicine (name, dose, start and stop dates)."""
     from twitchcheck.diary import service as svc
+    from twitchcheck.diary.records import MedicationOut
     from twitchcheck.diary.schemas import MedicationIn, parse
 
     with _diary(as_json) as (session, user):
         data = parse(MedicationIn, {"name": name, "dose": dose, "start": start, "stop": stop})
-        out = svc.medication_dict(svc.add_medication(session, user=user, data=data))
+        out = MedicationOut.of(svc.add_medication(session, user=user, data=data)).model_dump()
     _echo(out, as_json, f"added medicine {out['id']}: {out['name']}")
 
 
@@ -155,12 +158,13 @@ def symptom(
 ) -> None:
     """Record another symptom."""
     from twitchcheck.diary import service as svc
+    from twitchcheck.diary.records import SymptomOut
     from twitchcheck.diary.schemas import SymptomIn, parse
 
     with _diary(as_json) as (session, user):
         the_day = when or svc.local_today(user.timezone).isoformat()
         data = parse(SymptomIn, {"date": the_day, "symptom": name, "severity": severity})
-        out = svc.symptom_dict(svc.add_symptom(session, user=user, data=data))
+        out = SymptomOut.of(svc.add_symptom(session, user=user, data=data)).model_dump()
     _echo(out, as_json, f"added symptom {out['id']}: {out['symptom']}")
 
 
@@ -171,6 +175,7 @@ def save_assessment(
 ) -> None:
     """Keep an assessment in the diary (the latest appears on the report)."""
     from twitchcheck.diary import service as svc
+    from twitchcheck.diary.records import AssessmentOut
 
     try:
         data = json.loads(sys.stdin.read() if str(file) == "-" else file.read_text(encoding="utf-8"))
@@ -179,7 +184,7 @@ def save_assessment(
     except RecursionError:
         fail("invalid_file", f"could not read an assessment from {file}: nested too deeply", as_json=as_json)
     with _diary(as_json) as (session, user):
-        out = svc.assessment_dict(svc.save_assessment(session, user_id=user.id, data=data), full=False)
+        out = AssessmentOut.of(svc.save_assessment(session, user_id=user.id, data=data), full=False).model_dump()
     _echo(out, as_json, f"saved assessment {out['id']} ({out['triage_level']})")
 
 
@@ -194,22 +199,26 @@ def list_entries(
 ) -> None:
     """List diary entries, latest last."""
     from twitchcheck.diary import service as svc
+    from twitchcheck.diary.records import AssessmentOut, DayOut, EpisodeOut, MedicationOut, SymptomOut
 
     if kind not in KINDS:
         fail("invalid_kind", f"--kind must be one of: {', '.join(KINDS)}", as_json=as_json)
     with _diary(as_json) as (session, user):
         if kind == "episodes":
             rows = [
-                svc.episode_dict(e) for e in svc.list_episodes(session, user_id=user.id, limit=limit, newest_first=True)
+                EpisodeOut.of(e).model_dump()
+                for e in svc.EPISODES.list(session, user_id=user.id, limit=limit, newest_first=True)
             ][::-1]
         elif kind == "days":
-            rows = [svc.day_dict(d) for d in svc.list_days(session, user_id=user.id)][-limit:]
+            rows = [DayOut.of(d).model_dump() for d in svc.DAYS.list(session, user_id=user.id)][-limit:]
         elif kind == "medications":
-            rows = [svc.medication_dict(r) for r in svc.list_medications(session, user_id=user.id)][-limit:]
+            rows = [MedicationOut.of(r).model_dump() for r in svc.MEDICATIONS.list(session, user_id=user.id)][-limit:]
         elif kind == "symptoms":
-            rows = [svc.symptom_dict(r) for r in svc.list_symptoms(session, user_id=user.id)][-limit:]
+            rows = [SymptomOut.of(r).model_dump() for r in svc.SYMPTOMS.list(session, user_id=user.id)][-limit:]
         else:
-            rows = [svc.assessment_dict(r, full=False) for r in svc.list_assessments(session, user_id=user.id)][-limit:]
+            rows = [
+                AssessmentOut.of(r, full=False).model_dump() for r in svc.ASSESSMENTS.list(session, user_id=user.id)
+            ][-limit:]
     if as_json:
         typer.echo(json.dumps(rows, ensure_ascii=False))
         return
@@ -233,7 +242,7 @@ def delete(
     from twitchcheck.diary import service as svc
 
     with _diary(as_json) as (session, user):
-        svc.delete_episode(session, user_id=user.id, episode_id=episode_id)
+        svc.EPISODES.delete(session, user_id=user.id, key=episode_id)
     _echo({"deleted": episode_id}, as_json, f"deleted episode {episode_id}")
 
 

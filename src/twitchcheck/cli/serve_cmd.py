@@ -34,5 +34,5 @@ def serve(
         workers=workers,
         access_log=access_log,
         log_level="info",
-        proxy_headers=False,  # forwarded headers are believed only from TWITCHCHECK_TRUSTED_PROXIES (web.limits)
+        proxy_headers=False,  # forwarded headers are believed only from TWITCHCHECK_TRUSTED_PROXIES (web.middleware)
     )

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 
 from twitchcheck.diary import models as m
 from twitchcheck.diary import service as svc
+from twitchcheck.diary.records import DayOut, EpisodeOut, MedicationOut, SymptomOut
 from twitchcheck.errors import TwitchcheckError
 
 FORMAT, VERSION = "twitchcheck-diary", 1
@@ -90,26 +91,26 @@ def restore_cell(text: str) -> str:
 def collect(session: Session, *, user: m.User) -> dict[str, Any]:
     """The whole diary in export form (sorted, without database ids or bookkeeping times)."""
     episodes = [
-        {k: v for k, v in svc.episode_dict(e).items() if k in EPISODE_FIELDS}
-        for e in svc.list_episodes(session, user_id=user.id)
+        {k: v for k, v in EpisodeOut.of(e).model_dump().items() if k in EPISODE_FIELDS}
+        for e in svc.EPISODES.list(session, user_id=user.id)
     ]
     return {
         "format": FORMAT,
         "version": VERSION,
         "timezone": user.timezone,
         "episodes": sorted(episodes, key=lambda e: (datetime.fromisoformat(e["occurred_at"]), e["uid"])),
-        "days": [svc.day_dict(d) for d in svc.list_days(session, user_id=user.id)],
+        "days": [DayOut.of(d).model_dump() for d in svc.DAYS.list(session, user_id=user.id)],
         "medications": [
-            {k: v for k, v in svc.medication_dict(r).items() if k in MEDICATION_FIELDS}
-            for r in sorted(svc.list_medications(session, user_id=user.id), key=lambda r: (r.start, r.uid))
+            {k: v for k, v in MedicationOut.of(r).model_dump().items() if k in MEDICATION_FIELDS}
+            for r in sorted(svc.MEDICATIONS.list(session, user_id=user.id), key=lambda r: (r.start, r.uid))
         ],
         "symptoms": [
-            {k: v for k, v in svc.symptom_dict(r).items() if k in SYMPTOM_FIELDS}
-            for r in sorted(svc.list_symptoms(session, user_id=user.id), key=lambda r: (r.date, r.uid))
+            {k: v for k, v in SymptomOut.of(r).model_dump().items() if k in SYMPTOM_FIELDS}
+            for r in sorted(svc.SYMPTOMS.list(session, user_id=user.id), key=lambda r: (r.date, r.uid))
         ],
         "assessments": [
             {"uid": r.uid, "saved_at": svc.iso(r.saved_at.replace(tzinfo=svc.UTC)), "assessment": r.data}
-            for r in sorted(svc.list_assessments(session, user_id=user.id), key=lambda r: (r.saved_at, r.uid))
+            for r in sorted(svc.ASSESSMENTS.list(session, user_id=user.id), key=lambda r: (r.saved_at, r.uid))
         ],
     }
 

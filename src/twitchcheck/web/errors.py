@@ -2,21 +2,26 @@
 
 The JSON API (and any client that does not ask for HTML) gets that object; a browser asking for
 a page gets the same code and message on a readable HTML page. FastAPI's own 404, 405 and 422
-answers and unexpected exceptions (500) are all routed through here.
+answers, unexpected exceptions (500), a busy database (503), a clash with stored data (409) and
+a page that needs signing in (a redirect to the sign-in page) are all routed through here. The core's
+errors carry a kind, never a status: ``KIND_STATUS`` maps each kind to its HTTP status.
 """
 
 from __future__ import annotations
 
 import logging
 from typing import Any
+from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
+from sqlalchemy.exc import IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from twitchcheck.errors import Kind, TwitchcheckError, error_object
+from twitchcheck.web.deps import LoginRequired
 from twitchcheck.web.jsonresp import JSONResponse
 
 log = logging.getLogger("twitchcheck.web")
@@ -85,7 +90,26 @@ def install(app: FastAPI) -> None:
 
     async def service_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, TwitchcheckError)
-        return error_response(request, http_status(exc), exc.code, exc.message, exc.details)
+        response = error_response(request, http_status(exc), exc.code, exc.message, exc.details)
+        if exc.kind == "unauthorized":
+            response.headers["WWW-Authenticate"] = "Bearer"
+        if exc.kind == "too_many_requests" and isinstance(exc.details, dict):
+            response.headers["Retry-After"] = str(exc.details.get("retry_after_s", 60))
+        return response
+
+    async def login_redirect(request: Request, exc: Exception) -> Response:
+        assert isinstance(exc, LoginRequired)
+        return RedirectResponse(f"/login?next={quote(exc.path, safe='/')}", status_code=303)
+
+    async def conflict(request: Request, exc: Exception) -> Response:
+        log.warning("integrity error on %s %s: %s", request.method, request.url.path, exc)
+        return error_response(request, 409, "conflict", "this conflicts with something already stored; try again")
+
+    async def database_unavailable(request: Request, exc: Exception) -> Response:
+        log.exception("database error on %s %s", request.method, request.url.path, exc_info=exc)
+        response = error_response(request, 503, "unavailable", "the database is busy or unavailable; try again")
+        response.headers["Retry-After"] = "5"
+        return response
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
@@ -113,6 +137,9 @@ def install(app: FastAPI) -> None:
         return error_response(request, 500, "internal_error", "something went wrong on our side")
 
     app.add_exception_handler(TwitchcheckError, service_error)
+    app.add_exception_handler(LoginRequired, login_redirect)
+    app.add_exception_handler(IntegrityError, conflict)
+    app.add_exception_handler(OperationalError, database_unavailable)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, validation_error)
     app.add_exception_handler(Exception, server_error)

@@ -1,20 +1,18 @@
-"""Security for the diary's pages and API: cookies, CSRF, body limits and no caching of personal data.
+"""Security for the diary's pages and API: the session cookie and CSRF tokens.
 
 - The session cookie is HttpOnly, SameSite=Lax, Secure when the page is served over https, and
   holds a random secret whose hash is the session's key in the database.
 - Every form carries a CSRF token: the session's own token once signed in, otherwise a random
   token also set in an HttpOnly cookie (double submit). A cross-site ``Origin`` is refused too.
-- Diary and account answers are sent with ``Cache-Control: no-store``. Request bodies are limited
-  in ``web.limits``; the other security headers (CSP without inline script, nosniff,
-  Referrer-Policy, frame-ancestors 'none') come from the app's middleware.
+- Diary and account answers are sent with ``Cache-Control: no-store``, and every answer with the
+  security headers (CSP without inline script, nosniff, Referrer-Policy, frame-ancestors 'none'),
+  by ``web.middleware``, which also limits request bodies and rates.
 """
 
 from __future__ import annotations
 
 import hmac
 import secrets
-from collections.abc import Awaitable, Callable, MutableMapping
-from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import Request
@@ -25,13 +23,6 @@ from twitchcheck.errors import TwitchcheckError
 SESSION_COOKIE = "tc_session"
 CSRF_COOKIE = "tc_csrf"
 SESSION_MAX_AGE = 14 * 24 * 3600
-PRIVATE_PREFIXES = ("/api/v1/diary", "/api/v1/auth", "/diary", "/account", "/login", "/register", "/logout", "/recover")
-
-Scope = MutableMapping[str, Any]
-Message = MutableMapping[str, Any]
-Receive = Callable[[], Awaitable[Message]]
-Send = Callable[[Message], Awaitable[None]]
-ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
 
 def is_https(request: Request) -> bool:
@@ -102,24 +93,3 @@ def safe_next(target: str | None, default: str = "/diary") -> str:
 def client_address(request: Request) -> str:
     """The client's address, for the sign-in rate limit."""
     return request.client.host if request.client else "unknown"
-
-
-class PrivateData:
-    """ASGI middleware for the diary and accounts: mark answers ``no-store``."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Pass other requests through; add Cache-Control to diary and account answers."""
-        path = scope.get("path", "") if scope["type"] == "http" else ""
-        if not path.startswith(PRIVATE_PREFIXES):
-            await self.app(scope, receive, send)
-            return
-
-        async def private_send(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                message["headers"] = [*message.get("headers", []), (b"cache-control", b"no-store")]
-            await send(message)
-
-        await self.app(scope, receive, private_send)

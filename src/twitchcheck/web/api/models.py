@@ -111,7 +111,7 @@ class ParseOut(Loose):
     """What was read from a description (evidence with spans, age, sex and more)."""
 
     evidence: list[dict[str, Any]]
-    age: float | None = None
+    age: int | float | None = None  # an age read as whole years stays a whole number
     sex: str | None = None
 
 
@@ -131,4 +131,20 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 TEXT_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS,
     503: {"model": ErrorOut, "description": "Free text cannot be read here (twitchcheck.nlp is not installed)"},
+}
+AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorOut, "description": text}
+    for status, text in (
+        (400, "Malformed request (for example invalid JSON)"),
+        (401, "Not signed in, or the token is not valid"),
+        (404, "Not found (or not yours)"),
+        (405, "Method not allowed"),
+        (403, "Refused (wrong password for a grave change, or a form from another site)"),
+        (409, "Conflict (cannot register with these details, entry already stored)"),
+        (413, "Body too large"),
+        (422, "The request is not valid"),
+        (429, "Too many failed sign-ins"),
+        (500, "Internal error"),
+        (503, "The database is busy or unavailable"),
+    )
 }

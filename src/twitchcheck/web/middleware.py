@@ -1,4 +1,8 @@
-"""Limits that keep one client from stalling or flooding the server, and who the client is.
+"""The web app's middleware: security headers, no caching of personal data, and the request limits.
+
+- **Security headers** on every answer (``SecurityHeaders``): a strict Content-Security-Policy
+  (no inline script, nothing from other sites), nosniff, ``Referrer-Policy: no-referrer`` and
+  no framing. **No caching** (``PrivateData``): diary and account answers are ``no-store``.
 
 - **Rate limit** (``TWITCHCHECK_RATE_LIMIT``, default ``120/minute``; ``off`` turns it off): each
   client address may make that many requests to the public API (``/api/v1/...`` but the signed-in
@@ -25,6 +29,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
 from twitchcheck.settings import OFF_WORDS, settings
+from twitchcheck.web.errors import error_response, wants_html
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -37,6 +42,7 @@ MAX_PRIVATE_BODY = 2 * 1024 * 1024  # a diary entry is far smaller; 2 MB lets a 
 MAX_IMPORT = 32 * 1024 * 1024  # ten years of diary as CSV is about 3 MB
 MAX_RECORDING = 8 * 1024 * 1024  # an accelerometer recording (POST /api/v1/tremor, the /tremor page's upload)
 PRIVATE_PREFIXES = ("/api/v1/diary", "/api/v1/auth", "/diary", "/account")
+NO_STORE_PREFIXES = (*PRIVATE_PREFIXES, "/login", "/register", "/logout", "/recover")  # answers sent with no-store
 RATE_LIMITED_PAGES = (
     "/start",
     "/interview",
@@ -127,8 +133,6 @@ class RequestLimits:
 
     async def _too_many(self, scope: Scope, send: Send, client: str) -> None:
         """429 with Retry-After: an HTML page for a browser, the one error shape for everyone else."""
-        from twitchcheck.web.errors import error_response, wants_html
-
         assert self.rate is not None
         reset, _ = self.limiter.get_window_stats(self.rate, "twitchcheck", client)
         wait = max(1, int(reset - time.time() + 0.999))
@@ -147,10 +151,64 @@ async def _no_receive() -> Message:
     return {"type": "http.disconnect"}
 
 
-def install(app: Any) -> None:
+def install_limits(app: Any) -> None:
     """Add the limits and, when proxies are configured, forwarded-header handling (outermost)."""
     app.add_middleware(RequestLimits)
     if proxies := settings().trusted_proxies:
         from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
         app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=proxies)
+
+
+# Pages carry a person's answers in their address, so no page may leak it to another site.
+SECURITY_HEADERS = [
+    (b"referrer-policy", b"no-referrer"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    (
+        b"content-security-policy",
+        b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        b"form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
+    ),
+]
+
+
+class SecurityHeaders:
+    """Pure ASGI middleware adding the security headers (cheaper than BaseHTTPMiddleware)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass the request on; add the headers to the response start."""
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), *SECURITY_HEADERS]
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class PrivateData:
+    """ASGI middleware for the diary and accounts: mark answers ``no-store``."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Pass other requests through; add Cache-Control to diary and account answers."""
+        path = scope.get("path", "") if scope["type"] == "http" else ""
+        if not path.startswith(NO_STORE_PREFIXES):
+            await self.app(scope, receive, send)
+            return
+
+        async def private_send(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message["headers"] = [*message.get("headers", []), (b"cache-control", b"no-store")]
+            await send(message)
+
+        await self.app(scope, receive, private_send)

@@ -9,10 +9,15 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from twitchcheck.diary import service as svc
 from twitchcheck.diary import vocab
-from twitchcheck.diary.schemas import MedicationIn, MedicationPatch, SymptomIn, parse
+from twitchcheck.diary.records import AssessmentOut, MedicationOut, SymptomOut
+from twitchcheck.diary.schemas import MedicationPatch, parse
 from twitchcheck.errors import TwitchcheckError
-from twitchcheck.web.auth import Db, Member, SignedIn, SignedInForm, render
+from twitchcheck.web.deps import Db, Member, SignedIn, SignedInForm
 from twitchcheck.web.errors import http_status
+from twitchcheck.web.pages.flow import assess_state
+from twitchcheck.web.pages.forms import MedicationForm, SymptomForm
+from twitchcheck.web.pages.state import StateError, decode
+from twitchcheck.web.templating import render
 
 records = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 FormText = Annotated[str, Form(max_length=4000)]
@@ -24,7 +29,7 @@ def _context(who: Member, **extra: Any) -> dict[str, Any]:
 
 def _medications(request: Request, db: Any, who: Member, status: int = 200, **extra: Any) -> Response:
     with db.read() as session:
-        rows = [svc.medication_dict(r) for r in svc.list_medications(session, user_id=who.user.id)]
+        rows = [MedicationOut.of(r).model_dump() for r in svc.MEDICATIONS.list(session, user_id=who.user.id)]
     return render(request, "diary/medications.html", _context(who, rows=rows, **extra), status=status)
 
 
@@ -40,20 +45,15 @@ def add_medication(
     *,
     db: Db,
     who: SignedInForm,
-    name: FormText = "",
-    dose: FormText = "",
-    start: FormText = "",
-    stop: FormText = "",
-    notes: FormText = "",
+    sent: Annotated[MedicationForm, Form()],
 ) -> Response:
     """Add a medicine."""
-    form = {"name": name, "dose": dose, "start": start, "stop": stop, "notes": notes}
     try:
-        data = parse(MedicationIn, {k: v.strip() or None for k, v in form.items()})
+        data = sent.entry()
         with db.write() as session:
             svc.add_medication(session, user=who.user, data=data)
     except TwitchcheckError as exc:
-        return _medications(request, db, who, status=http_status(exc), form=form, error=exc.message)
+        return _medications(request, db, who, status=http_status(exc), form=sent.fields(), error=exc.message)
     return RedirectResponse("/diary/medications?saved=1", status_code=303)
 
 
@@ -77,7 +77,7 @@ def stop_medication(
 def delete_medication(request: Request, medication_id: int, db: Db, who: SignedInForm) -> Response:
     """Delete a medicine."""
     with db.write() as session:
-        svc.delete_medication(session, user_id=who.user.id, medication_id=medication_id)
+        svc.MEDICATIONS.delete(session, user_id=who.user.id, key=medication_id)
     return RedirectResponse("/diary/medications", status_code=303)
 
 
@@ -85,8 +85,8 @@ def _symptoms(request: Request, db: Any, who: Member, status: int = 200, **extra
     names = vocab.symptoms()
     with db.read() as session:
         rows = [
-            svc.symptom_dict(r) | {"name": names.get(r.symptom, r.symptom)}
-            for r in svc.list_symptoms(session, user_id=who.user.id)
+            SymptomOut.of(r).model_dump() | {"name": names.get(r.symptom, r.symptom)}
+            for r in svc.SYMPTOMS.list(session, user_id=who.user.id)
         ][::-1]
     ctx = _context(who, rows=rows, known=names, warnings=vocab.warning_signs(), **extra)
     return render(request, "diary/symptoms.html", ctx, status=status)
@@ -104,26 +104,15 @@ def add_symptom(
     *,
     db: Db,
     who: SignedInForm,
-    day: FormText = "",
-    symptom: FormText = "",
-    other: FormText = "",
-    severity: FormText = "",
-    notes: FormText = "",
+    sent: Annotated[SymptomForm, Form()],
 ) -> Response:
     """Add another symptom."""
-    from twitchcheck.web.diary_pages import form_number
-
-    form = {"day": day, "symptom": symptom, "other": other, "severity": severity, "notes": notes}
-    what = other.strip() if symptom == "other" else symptom
     try:
-        data = parse(
-            SymptomIn,
-            {"date": day.strip(), "symptom": what, "severity": form_number(severity, int), "notes": notes or None},
-        )
+        data = sent.entry()
         with db.write() as session:
             svc.add_symptom(session, user=who.user, data=data)
     except TwitchcheckError as exc:
-        return _symptoms(request, db, who, status=http_status(exc), form=form, error=exc.message)
+        return _symptoms(request, db, who, status=http_status(exc), form=sent.fields(), error=exc.message)
     return RedirectResponse("/diary/symptoms?saved=1", status_code=303)
 
 
@@ -131,7 +120,7 @@ def add_symptom(
 def delete_symptom(request: Request, symptom_id: int, db: Db, who: SignedInForm) -> Response:
     """Delete a symptom entry."""
     with db.write() as session:
-        svc.delete_symptom(session, user_id=who.user.id, symptom_id=symptom_id)
+        svc.SYMPTOMS.delete(session, user_id=who.user.id, key=symptom_id)
     return RedirectResponse("/diary/symptoms", status_code=303)
 
 
@@ -140,10 +129,10 @@ def assessments(request: Request, db: Db, who: SignedIn) -> Response:
     """Saved assessments, newest first."""
     with db.read() as session:
         rows = []
-        for row in reversed(svc.list_assessments(session, user_id=who.user.id)):
+        for row in reversed(svc.ASSESSMENTS.list(session, user_id=who.user.id)):
             data = row.data
             rows.append(
-                svc.assessment_dict(row, full=False)
+                AssessmentOut.of(row, full=False).model_dump()
                 | {
                     "triage": data.get("triage", {}),
                     "conditions": [c for c in data.get("conditions", []) if c.get("id") != "other"][:3],
@@ -158,11 +147,8 @@ def confirm_save_assessment(
     request: Request, who: SignedIn, s: Annotated[str, Query(max_length=8_000)] = ""
 ) -> Response:
     """Ask before saving a result to the diary (a result page links here with its ``s``)."""
-    from twitchcheck.web import services
-    from twitchcheck.web.state import StateError, decode
-
     try:
-        assessment = services.assess_state(decode(s)).to_json_dict()
+        assessment = assess_state(decode(s)).to_json_dict()
     except StateError as exc:
         raise TwitchcheckError("invalid", "invalid_state", f"this result link is damaged ({exc})") from None
     top = [c for c in assessment.get("conditions", []) if c.get("id") != "other"][:3]
@@ -175,14 +161,11 @@ def confirm_save_assessment(
 @records.post("/diary/assessments")
 def save_assessment(request: Request, db: Db, who: SignedInForm, s: FormText = "") -> Response:
     """Save the assessment of a result page (its ``s`` state) into the diary."""
-    from twitchcheck.web import services
-    from twitchcheck.web.state import StateError, decode
-
     try:
         state = decode(s)
     except StateError as exc:
         raise TwitchcheckError("invalid", "invalid_state", f"this result link is damaged ({exc})") from None
-    assessment = services.assess_state(state).to_json_dict()
+    assessment = assess_state(state).to_json_dict()
     with db.write() as session:
         svc.save_assessment(session, user_id=who.user.id, data=assessment)
     return RedirectResponse("/diary/assessments?saved=1", status_code=303)
@@ -192,5 +175,5 @@ def save_assessment(request: Request, db: Db, who: SignedInForm, s: FormText = "
 def delete_assessment(request: Request, assessment_id: int, db: Db, who: SignedInForm) -> Response:
     """Delete a saved assessment."""
     with db.write() as session:
-        svc.delete_assessment(session, user_id=who.user.id, assessment_id=assessment_id)
+        svc.ASSESSMENTS.delete(session, user_id=who.user.id, key=assessment_id)
     return RedirectResponse("/diary/assessments", status_code=303)

@@ -14,11 +14,13 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from twitchcheck.answers.words import answer_text
 from twitchcheck.engine.interview import MAX_QUESTIONS
-from twitchcheck.web import services
-from twitchcheck.web.routes_pages import StateParam, after_answers, load_state, render
-from twitchcheck.web.state import encode
-from twitchcheck.web.views import answer_text
+from twitchcheck.service import default_engine
+from twitchcheck.web.pages import flow
+from twitchcheck.web.pages.assess import StateParam, after_answers, load_state
+from twitchcheck.web.pages.state import encode
+from twitchcheck.web.templating import render
 
 interview = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -37,10 +39,10 @@ def show(request: Request, s: StateParam = None, n: Annotated[str | None, Query(
     state = load_state(request, s)
     if isinstance(state, Response):
         return state
-    step = services.interview_plan(state)
+    step = flow.interview_plan(state)
     if step.question is None or (step.should_stop and not state.more):
         return RedirectResponse(f"/result?s={encode(state)}", status_code=303)
-    kb = services.engine().kb
+    kb = default_engine().kb
     understood = [answer_text(kb, i) for i in state.initial] if not state.steps and n == "understood" else []
     number = len(state.steps) + 1
     context = {
@@ -76,8 +78,8 @@ def answer(
         return RedirectResponse(f"/interview?s={encode(state.back())}", status_code=303)
     if action == "finish":
         return RedirectResponse(f"/result?s={encode(state)}", status_code=303)
-    step = services.interview_plan(state)
+    step = flow.interview_plan(state)
     if step.question is None or step.question.id != question or not answer:
         return RedirectResponse(f"/interview?s={encode(state)}&n=stale", status_code=303)
-    items = services.answer_question(step.question, answer, member or [])
+    items = flow.answer_question(step.question, answer, member or [])
     return after_answers(state.answered(items))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from twitchcheck.answers.words import EVIDENCE_WORDS, pct
 from twitchcheck.errors import TwitchcheckError
 from twitchcheck.kb.citations import Citations
 from twitchcheck.kb.faq import default_faq
@@ -22,7 +23,6 @@ from twitchcheck.kb.loader import KnowledgeBase
 from twitchcheck.kb.safety_net import classify, merge_safety_net
 from twitchcheck.kb.schema import TRIAGE_ORDER, Condition, Finding
 from twitchcheck.service import default_engine
-from twitchcheck.web.views import EVIDENCE_WORDS, pct
 
 CATEGORY_TITLES = {
     "benign": "Harmless twitching",

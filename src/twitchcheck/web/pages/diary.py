@@ -15,29 +15,19 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from twitchcheck.diary import service as svc
 from twitchcheck.diary import vocab
-from twitchcheck.diary.schemas import DayIn, EpisodeIn, EpisodePatch, parse
+from twitchcheck.diary.records import DayOut, EpisodeOut
 from twitchcheck.errors import TwitchcheckError
-from twitchcheck.web.auth import Db, Member, SignedIn, SignedInForm, Visitor, render
-from twitchcheck.web.diary_records import records
+from twitchcheck.web.deps import Db, Member, SignedIn, SignedInForm, Visitor
+from twitchcheck.web.downloads import export_response
 from twitchcheck.web.errors import http_status
-from twitchcheck.web.limits import MAX_IMPORT
+from twitchcheck.web.middleware import MAX_IMPORT
+from twitchcheck.web.pages.diary_records import records
+from twitchcheck.web.pages.forms import DAY_FIELDS, EPISODE_FIELDS, DayForm, EpisodeForm, episode_entry
+from twitchcheck.web.templating import render
 
 diary_pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 diary_pages.include_router(records)
 FormText = Annotated[str, Form(max_length=4000)]
-EPISODE_FIELDS = ("occurred_at", "body_part", "side", "movement", "intensity", "count", "duration_s", "notes")
-
-
-def form_number(text: str | None, kind: type = float) -> Any:
-    """A number typed in a form ("" means not given); what is not a number is passed on to be refused."""
-    text = (text or "").strip().replace(",", ".")
-    if not text:
-        return None
-    try:
-        value = float(text)
-    except ValueError:
-        return text
-    return int(value) if kind is int and value.is_integer() else value if kind is float else text
 
 
 def local_input(moment: datetime) -> str:
@@ -60,7 +50,7 @@ def base_context(who: Visitor, **extra: Any) -> dict[str, Any]:
 
 
 def _episode_view(episode: Any) -> dict[str, Any]:
-    data = svc.episode_dict(episode)
+    data = EpisodeOut.of(episode).model_dump()
     when = svc.from_storage(episode.occurred_at, episode.utc_offset_min)
     return data | {"when": when.strftime("%a %d %b, %H:%M"), "place": vocab.place_name(episode.body_part, episode.side)}
 
@@ -70,9 +60,9 @@ def _home(request: Request, db: Any, who: Member, form: dict[str, Any] | None = 
     with db.read() as session:
         last = svc.last_episode(session, user_id=who.user.id)
         recent = [
-            _episode_view(e) for e in svc.list_episodes(session, user_id=who.user.id, limit=15, newest_first=True)
+            _episode_view(e) for e in svc.EPISODES.list(session, user_id=who.user.id, limit=15, newest_first=True)
         ]
-        total = svc.count_episodes(session, user_id=who.user.id)
+        total = svc.EPISODES.count(session, user_id=who.user.id)
     defaults = {
         "occurred_at": local_input(datetime.now(tz)),
         "body_part": last.body_part if last else "calf",
@@ -105,51 +95,18 @@ def home(
     return _home(request, db, who, notice=notice, added=added)
 
 
-def _episode_form(form: dict[str, str], timezone: str | None, *, patch: bool = False) -> Any:
-    """A form's fields as an EpisodeIn (or EpisodePatch) — times read in the browser's or person's zone."""
-    data: dict[str, Any] = {k: (form.get(k) or "").strip() for k in EPISODE_FIELDS}
-    for key, kind in (("intensity", int), ("count", int), ("duration_s", float)):
-        data[key] = form_number(data[key], kind)
-    if data["occurred_at"]:
-        try:
-            moment = datetime.fromisoformat(data["occurred_at"])
-            data["occurred_at"] = moment if moment.tzinfo else moment.replace(tzinfo=svc.zone(timezone))
-        except ValueError:
-            pass  # refused by the schema with its message
-    data["notes"] = data["notes"] or None
-    if patch:
-        return parse(
-            EpisodePatch, {k: v for k, v in data.items() if v is not None or k in ("count", "duration_s", "notes")}
-        )
-    return parse(EpisodeIn, data)
-
-
-def _browser_zone(form_zone: str | None, fallback: str) -> str:
-    zone = (form_zone or "").strip()
-    return zone if zone and svc.zone(zone).key == zone else fallback
-
-
 @diary_pages.post("/diary/episodes")
 def add_episode(
     request: Request,
     *,
     db: Db,
     who: SignedInForm,
-    occurred_at: FormText = "",
-    body_part: FormText = "",
-    side: FormText = "none",
-    movement: FormText = "",
-    intensity: FormText = "",
-    count: FormText = "",
-    duration_s: FormText = "",
-    notes: FormText = "",
-    timezone: FormText = "",
+    sent: Annotated[EpisodeForm, Form()],
 ) -> Response:
     """Store the quick form's episode, then back to the diary."""
-    form = {"occurred_at": occurred_at, "body_part": body_part, "side": side, "movement": movement}
-    form |= {"intensity": intensity, "count": count, "duration_s": duration_s, "notes": notes}
+    form = sent.fields()
     try:
-        data = _episode_form(form, _browser_zone(timezone, who.user.timezone))
+        data = episode_entry(form, sent.browser_zone(who.user.timezone))
         with db.write() as session:
             episode_id = svc.add_episode(session, user=who.user, data=data).id
     except TwitchcheckError as exc:
@@ -161,7 +118,7 @@ def add_episode(
 def edit_episode(request: Request, episode_id: int, db: Db, who: SignedIn) -> Response:
     """One episode, to change or delete."""
     with db.read() as session:
-        episode = svc.get_episode(session, user_id=who.user.id, episode_id=episode_id)
+        episode = svc.EPISODES.get(session, user_id=who.user.id, key=episode_id)
         view = _episode_view(episode)
         moment = svc.from_storage(episode.occurred_at, episode.utc_offset_min)
     form = {k: "" if view[k] is None else str(view[k]) for k in EPISODE_FIELDS} | {"occurred_at": local_input(moment)}
@@ -176,29 +133,18 @@ def update_episode(
     episode_id: int,
     db: Db,
     who: SignedInForm,
-    occurred_at: FormText = "",
-    body_part: FormText = "",
-    side: FormText = "none",
-    movement: FormText = "",
-    intensity: FormText = "",
-    count: FormText = "",
-    duration_s: FormText = "",
-    notes: FormText = "",
-    offset: FormText = "",
+    sent: Annotated[EpisodeForm, Form()],
 ) -> Response:
-    """Save the changes to an episode."""
-    form = {"occurred_at": occurred_at, "body_part": body_part, "side": side, "movement": movement}
-    form |= {"intensity": intensity, "count": count, "duration_s": duration_s, "notes": notes}
-    if occurred_at and len(offset) == 5 and offset[0] in "+-" and offset[1:].isdigit():
-        form["occurred_at"] = f"{occurred_at}{offset[:3]}:{offset[3:]}"  # keep the time zone it was written in
+    """Save the changes to an episode (its time keeps the zone it was written in)."""
+    form = sent.with_offset()
     try:
-        patch = _episode_form(form, who.user.timezone, patch=True)
+        patch = episode_entry(form, who.user.timezone, patch=True)
         with db.write() as session:
             svc.update_episode(session, user=who.user, episode_id=episode_id, patch=patch)
     except TwitchcheckError as exc:
         if exc.kind == "not_found":
             raise
-        ctx = base_context(who, e={"id": episode_id}, form=form | {"occurred_at": occurred_at}, offset=offset)
+        ctx = base_context(who, e={"id": episode_id}, form=sent.fields(), offset=sent.offset)
         return render(request, "diary/episode.html", ctx | {"error": exc.message}, status=http_status(exc))
     return RedirectResponse(f"/diary?added={episode_id}", status_code=303)
 
@@ -207,11 +153,8 @@ def update_episode(
 def delete_episode(request: Request, episode_id: int, db: Db, who: SignedInForm) -> Response:
     """Delete an episode."""
     with db.write() as session:
-        svc.delete_episode(session, user_id=who.user.id, episode_id=episode_id)
+        svc.EPISODES.delete(session, user_id=who.user.id, key=episode_id)
     return RedirectResponse("/diary?deleted=1", status_code=303)
-
-
-DAY_FIELDS = ("sleep_hours", "caffeine_mg", "alcohol_units", "stress", "exercise_minutes")
 
 
 @diary_pages.get("/diary/days")
@@ -219,12 +162,14 @@ def days(request: Request, db: Db, who: SignedIn, day: Annotated[date | None, Qu
     """The day's factors (today by default) and the days recorded lately."""
     day = day or svc.local_today(who.user.timezone)
     with db.read() as session:
-        rows = svc.list_days(session, user_id=who.user.id)
-    current = next((svc.day_dict(r) for r in rows if r.date == day), {})
+        rows = svc.DAYS.list(session, user_id=who.user.id)
+    current = next((DayOut.of(r).model_dump() for r in rows if r.date == day), {})
     form = {k: "" if current.get(k) is None else f"{current[k]:g}" for k in DAY_FIELDS}
     form |= {"supplements": ", ".join(current.get("supplements", [])), "notes": current.get("notes") or ""}
     saved = request.query_params.get("saved")
-    ctx = base_context(who, day=day, form=form, recent=[svc.day_dict(r) for r in rows[-14:]][::-1], saved=saved)
+    ctx = base_context(
+        who, day=day, form=form, recent=[DayOut.of(r).model_dump() for r in rows[-14:]][::-1], saved=saved
+    )
     return render(request, "diary/days.html", ctx)
 
 
@@ -234,29 +179,15 @@ def save_day(
     *,
     db: Db,
     who: SignedInForm,
-    day: FormText = "",
-    sleep_hours: FormText = "",
-    caffeine_mg: FormText = "",
-    alcohol_units: FormText = "",
-    stress: FormText = "",
-    exercise_minutes: FormText = "",
-    supplements: FormText = "",
-    notes: FormText = "",
+    sent: Annotated[DayForm, Form()],
 ) -> Response:
     """Save the day's factors."""
-    form = {"sleep_hours": sleep_hours, "caffeine_mg": caffeine_mg, "alcohol_units": alcohol_units}
-    form |= {"stress": stress, "exercise_minutes": exercise_minutes, "supplements": supplements, "notes": notes}
     try:
-        try:
-            when = date.fromisoformat(day.strip())
-        except ValueError:
-            raise TwitchcheckError("invalid", "validation_error", "date: please give a date") from None
-        data: dict[str, Any] = {k: form_number(form[k], int if k == "stress" else float) for k in DAY_FIELDS}
-        data |= {"supplements": supplements, "notes": notes or None}
+        when, data = sent.entry()
         with db.write() as session:
-            svc.put_day(session, user=who.user, day=when, data=parse(DayIn, data))
+            svc.put_day(session, user=who.user, day=when, data=data)
     except TwitchcheckError as exc:
-        ctx = base_context(who, day=day, form=form, recent=[], error=exc.message)
+        ctx = base_context(who, day=sent.day, form=sent.fields(), recent=[], error=exc.message)
         return render(request, "diary/days.html", ctx, status=http_status(exc))
     return RedirectResponse(f"/diary/days?date={when.isoformat()}&saved=1", status_code=303)
 
@@ -310,8 +241,6 @@ def report_pdf(db: Db, who: SignedIn) -> Response:
 @diary_pages.get("/diary/export")
 def export_download(db: Db, who: SignedIn, format: str = "json") -> Response:
     """Download the diary (JSON, CSV or FHIR)."""
-    from twitchcheck.web.diary_api import export_response
-
     if format not in ("json", "csv", "fhir"):
         raise TwitchcheckError("invalid", "invalid_format", "format must be json, csv or fhir")
     with db.read() as session:

@@ -8,7 +8,9 @@ makes new recovery codes, signs out everywhere, or deletes the account (each wit
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from twitchcheck.accounts import recovery
@@ -16,8 +18,10 @@ from twitchcheck.accounts import service as accounts
 from twitchcheck.diary.db import Database
 from twitchcheck.errors import TwitchcheckError
 from twitchcheck.web import security
-from twitchcheck.web.auth import Db, FormText, Member, SignedIn, SignedInForm, VisitorForm, Who, render
+from twitchcheck.web.deps import Db, FormText, Member, SignedIn, SignedInForm, VisitorForm, Who
 from twitchcheck.web.errors import http_status
+from twitchcheck.web.pages.forms import LoginForm, PasswordChangeForm, RecoverForm, RegisterForm
+from twitchcheck.web.templating import render
 
 auth_pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -52,17 +56,16 @@ def login_submit(
     *,
     db: Db,
     who: VisitorForm,
-    email: FormText = "",
-    password: FormText = "",
-    next: FormText = "/diary",
+    sent: Annotated[LoginForm, Form()],
 ) -> Response:
     """Check the details, start a session, go on."""
+    next_page = security.safe_next(sent.next)
     try:
-        user_id = _login(db, email, password, security.client_address(request))
+        user_id = _login(db, sent.email, sent.password, security.client_address(request))
     except TwitchcheckError as exc:
-        ctx = {"csrf": who.csrf, "next": security.safe_next(next), "form": {"email": email}, "error": exc.message}
+        ctx = {"csrf": who.csrf, "next": next_page, "form": {"email": sent.email}, "error": exc.message}
         return render(request, "diary/login.html", ctx, status=http_status(exc))
-    return _start_session(request, db, user_id, RedirectResponse(security.safe_next(next), status_code=303))
+    return _start_session(request, db, user_id, RedirectResponse(next_page, status_code=303))
 
 
 @auth_pages.get("/register")
@@ -79,21 +82,17 @@ def register_submit(
     *,
     db: Db,
     who: VisitorForm,
-    email: FormText = "",
-    password: FormText = "",
-    confirm: FormText = "",
-    timezone: FormText = "UTC",
+    sent: Annotated[RegisterForm, Form()],
 ) -> Response:
     """Create the account, sign in, and show the recovery codes once."""
     try:
-        if password != confirm:
-            raise TwitchcheckError("invalid", "passwords_differ", "The two passwords are not the same.")
+        password = sent.new_password()
         with db.write() as session:
-            zone = timezone if _zone_ok(timezone) else "UTC"  # set by the page's script; UTC without it
-            made = accounts.register(session, email=email, password=password, timezone=zone)
+            zone = sent.timezone if _zone_ok(sent.timezone) else "UTC"  # set by the page's script; UTC without it
+            made = accounts.register(session, email=sent.email, password=password, timezone=zone)
             user_id, codes = made.user.id, made.recovery_codes
     except TwitchcheckError as exc:
-        ctx = {"csrf": who.csrf, "form": {"email": email}, "error": exc.message}
+        ctx = {"csrf": who.csrf, "form": {"email": sent.email}, "error": exc.message}
         return render(request, "diary/register.html", ctx, status=http_status(exc))
     response = render(request, "diary/recovery_codes.html", {"codes": codes, "next": "/diary?welcome=1"}, status=201)
     return _start_session(request, db, user_id, response)
@@ -119,18 +118,15 @@ def recover_submit(
     *,
     db: Db,
     who: VisitorForm,
-    email: FormText = "",
-    code: FormText = "",
-    password: FormText = "",
-    confirm: FormText = "",
+    sent: Annotated[RecoverForm, Form()],
 ) -> Response:
     """Use a recovery code: new password, every old session signed out; then sign in."""
+    email = sent.email
     try:
-        if password != confirm:
-            raise TwitchcheckError("invalid", "passwords_differ", "The two passwords are not the same.")
+        password = sent.new_password()
         client = security.client_address(request)
         with db.write() as session:
-            error = accounts.recover(session, email=email, code=code, new_password=password, client=client)
+            error = accounts.recover(session, email=email, code=sent.code, new_password=password, client=client)
         if error is not None:
             raise error
     except TwitchcheckError as exc:
@@ -187,15 +183,12 @@ def account_password(
     *,
     db: Db,
     who: SignedInForm,
-    current: FormText = "",
-    password: FormText = "",
-    confirm: FormText = "",
+    sent: Annotated[PasswordChangeForm, Form()],
 ) -> Response:
     """Change the password; every session (this one too) is signed out, then this browser signs in again."""
     try:
-        if password != confirm:
-            raise TwitchcheckError("invalid", "passwords_differ", "The two new passwords are not the same.")
-        if (error := _confirmed(request, db, who, current)) is not None:
+        password = sent.new_password("The two new passwords are not the same.")
+        if (error := _confirmed(request, db, who, sent.current)) is not None:
             raise error
         with db.write() as session:
             accounts.set_password(session, user=who.user, new_password=password)

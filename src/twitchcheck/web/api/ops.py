@@ -16,7 +16,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from twitchcheck.diary.db import Database
 from twitchcheck.errors import TwitchcheckError
-from twitchcheck.web.auth import database
+from twitchcheck.web.deps import database
 from twitchcheck.web.jsonresp import JSONResponse
 
 log = logging.getLogger("twitchcheck.web")

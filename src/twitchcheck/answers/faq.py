@@ -1,4 +1,4 @@
-"""The Ask page: a question in, the closest curated FAQ answer out, with similar questions.
+"""The FAQ search: a question in, the closest curated FAQ answer out, with similar questions.
 
 Shaped like a doctor's Q&A page: the reply, "more information", and similar questions. The FAQ
 (``kb/data/faq.yaml``) is searched by meaning: TF-IDF cosine similarity over words and word pairs

@@ -1,4 +1,4 @@
-"""The diary's JSON API under /api/v1/diary (bearer token; see web.auth).
+"""The diary's JSON API under /api/v1/diary (bearer token; see web.deps).
 
 Every route works on the signed-in person's own records only: another person's ids answer 404,
 exactly like ids that do not exist. Writes are one transaction each, so a refused entry leaves
@@ -7,7 +7,7 @@ nothing behind.
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Annotated, Any, Literal
 from urllib.parse import urlencode
 
@@ -19,100 +19,40 @@ from pydantic import BaseModel
 from twitchcheck.diary import export as export_mod
 from twitchcheck.diary import importer
 from twitchcheck.diary import service as svc
+from twitchcheck.diary.records import AssessmentOut, DayOut, EpisodeOut, MedicationOut, SymptomOut
 from twitchcheck.diary.schemas import DayIn, EpisodeIn, EpisodePatch, MedicationIn, MedicationPatch, SymptomIn
 from twitchcheck.errors import TwitchcheckError
-from twitchcheck.web.auth import AUTH_ERRORS, ApiUser, Db
+from twitchcheck.web.api.models import AUTH_ERRORS
+from twitchcheck.web.deps import ApiUser, Db
+from twitchcheck.web.downloads import export_response
 from twitchcheck.web.jsonresp import JSONResponse
 
 diary_api = APIRouter(prefix="/api/v1/diary", tags=["diary"], responses=AUTH_ERRORS)
 RecordId = Annotated[int, Path(ge=0, description="the record's id (from the list or the create answer)")]
 PAGE, MAX_PAGE = 100, 1000  # episodes per page: by default, and at most
-MEDIA = {"csv": "text/csv; charset=utf-8", "json": "application/json", "fhir": "application/fhir+json"}
 
 
-class EpisodeOut(BaseModel):
-    """A stored episode."""
-
-    id: int
-    uid: str
-    occurred_at: str
-    body_part: str
-    side: str
-    movement: str
-    count: int | None
-    duration_s: float | None
-    intensity: int
-    notes: str | None
-    created_at: str
-    updated_at: str
-
-
-class DayOut(BaseModel):
-    """A recorded day's factors."""
-
-    date: str
-    sleep_hours: float | None
-    caffeine_mg: float | None
-    alcohol_units: float | None
-    stress: int | None
-    exercise_minutes: float | None
-    supplements: list[str]
-    notes: str | None
-
-
-class MedicationOut(BaseModel):
-    """A medicine."""
-
-    id: int
-    uid: str
-    name: str
-    dose: str | None
-    start: str
-    stop: str | None
-    notes: str | None
-
-
-class SymptomOut(BaseModel):
-    """Another symptom."""
-
-    id: int
-    uid: str
-    date: str
-    symptom: str
-    severity: int | None
-    notes: str | None
-
-
-class AssessmentOut(BaseModel):
-    """A saved assessment (with the assessment itself when asked for one)."""
-
-    id: int
-    uid: str
-    saved_at: str
-    triage_level: str
-    top_condition: str | None
-    assessment: dict[str, Any] | None = None
-
-
-def _created(body: dict[str, Any], location: str) -> JSONResponse:
-    return JSONResponse(body, status_code=201, headers={"Location": location})
+def _created(response: Response, location: str) -> None:
+    response.headers["Location"] = location
 
 
 # --- Episodes -------------------------------------------------------------------------------------
 
 
-@diary_api.post("/episodes", status_code=201, response_model=EpisodeOut)
-def add_episode(body: EpisodeIn, user: ApiUser, db: Db) -> JSONResponse:
+@diary_api.post("/episodes", status_code=201)
+def add_episode(body: EpisodeIn, user: ApiUser, db: Db, response: Response) -> EpisodeOut:
     """Add an episode (201 with its ``id``). Times without an offset are read in your time zone."""
     with db.write() as session:
-        out = svc.episode_dict(svc.add_episode(session, user=user, data=body))
-    return _created(out, f"/api/v1/diary/episodes/{out['id']}")
+        out = EpisodeOut.of(svc.add_episode(session, user=user, data=body))
+    _created(response, f"/api/v1/diary/episodes/{out.id}")
+    return out
 
 
-@diary_api.get("/episodes", response_model=list[EpisodeOut])
+@diary_api.get("/episodes")
 def list_episodes(
     *,
     request: Request,
+    response: Response,
     user: ApiUser,
     db: Db,
     start: Annotated[datetime | None, Query(alias="from", description="from this time (ISO 8601)")] = None,
@@ -120,189 +60,184 @@ def list_episodes(
     body_part: Annotated[str | None, Query(max_length=40)] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_PAGE, description=f"at most this many (default {PAGE})")] = PAGE,
     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
-) -> JSONResponse:
+) -> list[EpisodeOut]:
     """Your episodes, oldest first, a page at a time (``limit``, default 100, at most 1000; ``offset``).
 
     The answer is a list, as before; ``X-Total-Count`` is how many match the filters, and ``Link``
     gives the next page (``rel="next"``) while there is one.
     """
+    where = svc.episode_filters(start, end, body_part)
     with db.read() as session:
-        rows = svc.list_episodes(
-            session, user_id=user.id, start=start, end=end, body_part=body_part, limit=limit, offset=offset
-        )
-        total = svc.count_episodes(session, user_id=user.id, start=start, end=end, body_part=body_part)
-        out = [svc.episode_dict(e) for e in rows]
-    headers = {"X-Total-Count": str(total)}
+        rows = svc.EPISODES.list(session, user_id=user.id, where=where, limit=limit, offset=offset)
+        total = svc.EPISODES.count(session, user_id=user.id, where=where)
+        out = [EpisodeOut.of(e) for e in rows]
+    response.headers["X-Total-Count"] = str(total)
     if offset + len(rows) < total:
         query = dict(request.query_params) | {"offset": str(offset + len(rows)), "limit": str(limit)}
-        headers["Link"] = f'<{request.url.path}?{urlencode(query)}>; rel="next"'
-    return JSONResponse(out, headers=headers)
+        response.headers["Link"] = f'<{request.url.path}?{urlencode(query)}>; rel="next"'
+    return out
 
 
-@diary_api.get("/episodes/{episode_id}", response_model=EpisodeOut)
-def get_episode(episode_id: RecordId, user: ApiUser, db: Db) -> JSONResponse:
+@diary_api.get("/episodes/{episode_id}")
+def get_episode(episode_id: RecordId, user: ApiUser, db: Db) -> EpisodeOut:
     """One of your episodes."""
     with db.read() as session:
-        return JSONResponse(svc.episode_dict(svc.get_episode(session, user_id=user.id, episode_id=episode_id)))
+        return EpisodeOut.of(svc.EPISODES.get(session, user_id=user.id, key=episode_id))
 
 
-@diary_api.patch("/episodes/{episode_id}", response_model=EpisodeOut)
-def update_episode(episode_id: RecordId, body: EpisodePatch, user: ApiUser, db: Db) -> JSONResponse:
+@diary_api.patch("/episodes/{episode_id}")
+def update_episode(episode_id: RecordId, body: EpisodePatch, user: ApiUser, db: Db) -> EpisodeOut:
     """Change some fields of an episode (``null`` clears count, duration or notes)."""
     with db.write() as session:
-        out = svc.episode_dict(svc.update_episode(session, user=user, episode_id=episode_id, patch=body))
-    return JSONResponse(out)
+        return EpisodeOut.of(svc.update_episode(session, user=user, episode_id=episode_id, patch=body))
 
 
 @diary_api.delete("/episodes/{episode_id}", status_code=204)
 def delete_episode(episode_id: RecordId, user: ApiUser, db: Db) -> Response:
     """Delete an episode."""
     with db.write() as session:
-        svc.delete_episode(session, user_id=user.id, episode_id=episode_id)
+        svc.EPISODES.delete(session, user_id=user.id, key=episode_id)
     return Response(status_code=204)
 
 
 # --- Days -----------------------------------------------------------------------------------------
 
 
-@diary_api.put("/days/{day}", response_model=DayOut)
-def put_day(day: date, body: DayIn, user: ApiUser, db: Db) -> JSONResponse:
+@diary_api.put("/days/{day}")
+def put_day(day: date, body: DayIn, user: ApiUser, db: Db) -> DayOut:
     """Record a day's factors (replaces what was recorded for that date)."""
     with db.write() as session:
         row, _ = svc.put_day(session, user=user, day=day, data=body)
-        out = svc.day_dict(row)
-    return JSONResponse(out)
+        return DayOut.of(row)
 
 
-@diary_api.get("/days", response_model=list[DayOut])
+@diary_api.get("/days")
 def list_days(
     user: ApiUser,
     db: Db,
     start: Annotated[date | None, Query(alias="from")] = None,
     end: Annotated[date | None, Query(alias="to")] = None,
-) -> JSONResponse:
+) -> list[DayOut]:
     """Your recorded days, oldest first."""
     with db.read() as session:
-        return JSONResponse([svc.day_dict(d) for d in svc.list_days(session, user_id=user.id, start=start, end=end)])
+        return [DayOut.of(d) for d in svc.DAYS.list(session, user_id=user.id, where=svc.day_filters(start, end))]
 
 
-@diary_api.get("/days/{day}", response_model=DayOut)
-def get_day(day: date, user: ApiUser, db: Db) -> JSONResponse:
+@diary_api.get("/days/{day}")
+def get_day(day: date, user: ApiUser, db: Db) -> DayOut:
     """One recorded day."""
     with db.read() as session:
-        return JSONResponse(svc.day_dict(svc.get_day(session, user_id=user.id, day=day)))
+        return DayOut.of(svc.DAYS.get(session, user_id=user.id, key=day))
 
 
 @diary_api.delete("/days/{day}", status_code=204)
 def delete_day(day: date, user: ApiUser, db: Db) -> Response:
     """Forget a day's factors."""
     with db.write() as session:
-        svc.delete_day(session, user_id=user.id, day=day)
+        svc.DAYS.delete(session, user_id=user.id, key=day)
     return Response(status_code=204)
 
 
 # --- Medications, symptoms, saved assessments ----------------------------------------------------
 
 
-@diary_api.post("/medications", status_code=201, response_model=MedicationOut)
-def add_medication(body: MedicationIn, user: ApiUser, db: Db) -> JSONResponse:
+@diary_api.post("/medications", status_code=201)
+def add_medication(body: MedicationIn, user: ApiUser, db: Db, response: Response) -> MedicationOut:
     """Add a medicine (name, dose, start and, once stopped, stop)."""
     with db.write() as session:
-        out = svc.medication_dict(svc.add_medication(session, user=user, data=body))
-    return _created(out, f"/api/v1/diary/medications/{out['id']}")
+        out = MedicationOut.of(svc.add_medication(session, user=user, data=body))
+    _created(response, f"/api/v1/diary/medications/{out.id}")
+    return out
 
 
-@diary_api.get("/medications", response_model=list[MedicationOut])
-def list_medications(user: ApiUser, db: Db) -> JSONResponse:
+@diary_api.get("/medications")
+def list_medications(user: ApiUser, db: Db) -> list[MedicationOut]:
     """Your medicines, by start date."""
     with db.read() as session:
-        return JSONResponse([svc.medication_dict(r) for r in svc.list_medications(session, user_id=user.id)])
+        return [MedicationOut.of(r) for r in svc.MEDICATIONS.list(session, user_id=user.id)]
 
 
-@diary_api.get("/medications/{medication_id}", response_model=MedicationOut)
-def get_medication(medication_id: RecordId, user: ApiUser, db: Db) -> JSONResponse:
+@diary_api.get("/medications/{medication_id}")
+def get_medication(medication_id: RecordId, user: ApiUser, db: Db) -> MedicationOut:
     """One of your medicines."""
     with db.read() as session:
-        row = svc.get_medication(session, user_id=user.id, medication_id=medication_id)
-        return JSONResponse(svc.medication_dict(row))
+        return MedicationOut.of(svc.MEDICATIONS.get(session, user_id=user.id, key=medication_id))
 
 
-@diary_api.patch("/medications/{medication_id}", response_model=MedicationOut)
-def update_medication(medication_id: RecordId, body: MedicationPatch, user: ApiUser, db: Db) -> JSONResponse:
+@diary_api.patch("/medications/{medication_id}")
+def update_medication(medication_id: RecordId, body: MedicationPatch, user: ApiUser, db: Db) -> MedicationOut:
     """Change a medicine, e.g. set the date it was stopped."""
     with db.write() as session:
-        row = svc.update_medication(session, user=user, medication_id=medication_id, patch=body)
-        out = svc.medication_dict(row)
-    return JSONResponse(out)
+        return MedicationOut.of(svc.update_medication(session, user=user, medication_id=medication_id, patch=body))
 
 
 @diary_api.delete("/medications/{medication_id}", status_code=204)
 def delete_medication(medication_id: RecordId, user: ApiUser, db: Db) -> Response:
     """Delete a medicine."""
     with db.write() as session:
-        svc.delete_medication(session, user_id=user.id, medication_id=medication_id)
+        svc.MEDICATIONS.delete(session, user_id=user.id, key=medication_id)
     return Response(status_code=204)
 
 
-@diary_api.post("/symptoms", status_code=201, response_model=SymptomOut)
-def add_symptom(body: SymptomIn, user: ApiUser, db: Db) -> JSONResponse:
+@diary_api.post("/symptoms", status_code=201)
+def add_symptom(body: SymptomIn, user: ApiUser, db: Db, response: Response) -> SymptomOut:
     """Add another symptom (a finding id such as ``weakness`` or ``numbness_tingling``, or your own words)."""
     with db.write() as session:
-        out = svc.symptom_dict(svc.add_symptom(session, user=user, data=body))
-    return _created(out, f"/api/v1/diary/symptoms/{out['id']}")
+        out = SymptomOut.of(svc.add_symptom(session, user=user, data=body))
+    _created(response, f"/api/v1/diary/symptoms/{out.id}")
+    return out
 
 
-@diary_api.get("/symptoms", response_model=list[SymptomOut])
-def list_symptoms(user: ApiUser, db: Db) -> JSONResponse:
+@diary_api.get("/symptoms")
+def list_symptoms(user: ApiUser, db: Db) -> list[SymptomOut]:
     """Your other symptoms, by date."""
     with db.read() as session:
-        return JSONResponse([svc.symptom_dict(r) for r in svc.list_symptoms(session, user_id=user.id)])
+        return [SymptomOut.of(r) for r in svc.SYMPTOMS.list(session, user_id=user.id)]
 
 
-@diary_api.get("/symptoms/{symptom_id}", response_model=SymptomOut)
-def get_symptom(symptom_id: RecordId, user: ApiUser, db: Db) -> JSONResponse:
+@diary_api.get("/symptoms/{symptom_id}")
+def get_symptom(symptom_id: RecordId, user: ApiUser, db: Db) -> SymptomOut:
     """One symptom entry."""
     with db.read() as session:
-        return JSONResponse(svc.symptom_dict(svc.get_symptom(session, user_id=user.id, symptom_id=symptom_id)))
+        return SymptomOut.of(svc.SYMPTOMS.get(session, user_id=user.id, key=symptom_id))
 
 
 @diary_api.delete("/symptoms/{symptom_id}", status_code=204)
 def delete_symptom(symptom_id: RecordId, user: ApiUser, db: Db) -> Response:
     """Delete a symptom entry."""
     with db.write() as session:
-        svc.delete_symptom(session, user_id=user.id, symptom_id=symptom_id)
+        svc.SYMPTOMS.delete(session, user_id=user.id, key=symptom_id)
     return Response(status_code=204)
 
 
-@diary_api.post("/assessments", status_code=201, response_model=AssessmentOut)
-def save_assessment(body: dict[str, Any], user: ApiUser, db: Db) -> JSONResponse:
+@diary_api.post("/assessments", status_code=201)
+def save_assessment(body: dict[str, Any], user: ApiUser, db: Db, response: Response) -> AssessmentOut:
     """Keep an assessment: send what POST /api/v1/assess returned."""
     with db.write() as session:
-        out = svc.assessment_dict(svc.save_assessment(session, user_id=user.id, data=body), full=False)
-    return _created(out, f"/api/v1/diary/assessments/{out['id']}")
+        out = AssessmentOut.of(svc.save_assessment(session, user_id=user.id, data=body), full=False)
+    _created(response, f"/api/v1/diary/assessments/{out.id}")
+    return out
 
 
-@diary_api.get("/assessments", response_model=list[AssessmentOut])
-def list_assessments(user: ApiUser, db: Db) -> JSONResponse:
+@diary_api.get("/assessments")
+def list_assessments(user: ApiUser, db: Db) -> list[AssessmentOut]:
     """Your saved assessments (without the full assessment; GET one to see it)."""
     with db.read() as session:
-        rows = svc.list_assessments(session, user_id=user.id)
-        return JSONResponse([svc.assessment_dict(r, full=False) for r in rows])
+        return [AssessmentOut.of(r, full=False) for r in svc.ASSESSMENTS.list(session, user_id=user.id)]
 
 
-@diary_api.get("/assessments/{assessment_id}", response_model=AssessmentOut)
-def get_assessment(assessment_id: RecordId, user: ApiUser, db: Db) -> JSONResponse:
+@diary_api.get("/assessments/{assessment_id}")
+def get_assessment(assessment_id: RecordId, user: ApiUser, db: Db) -> AssessmentOut:
     """One saved assessment, in full."""
     with db.read() as session:
-        row = svc.get_assessment(session, user_id=user.id, assessment_id=assessment_id)
-        return JSONResponse(svc.assessment_dict(row))
+        return AssessmentOut.of(svc.ASSESSMENTS.get(session, user_id=user.id, key=assessment_id))
 
 
 @diary_api.delete("/assessments/{assessment_id}", status_code=204)
 def delete_assessment(assessment_id: RecordId, user: ApiUser, db: Db) -> Response:
     """Delete a saved assessment."""
     with db.write() as session:
-        svc.delete_assessment(session, user_id=user.id, assessment_id=assessment_id)
+        svc.ASSESSMENTS.delete(session, user_id=user.id, key=assessment_id)
     return Response(status_code=204)
 
 
@@ -339,23 +274,6 @@ def report_pdf(user: ApiUser, db: Db) -> Response:
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})
 
 
-def export_response(session: Any, user: Any, fmt: str) -> Response:
-    """The diary as a download in one of the export formats."""
-    from twitchcheck.diary import fhir
-
-    data = export_mod.collect(session, user=user)
-    if fmt == "csv":
-        body = export_mod.to_csv(data)
-    elif fmt == "fhir":
-        body = export_mod.to_json(fhir.bundle(data, user_uid=user.uid))
-    else:
-        body = export_mod.to_json(data)
-    stamp = datetime.now(UTC).date().isoformat()
-    suffix = {"csv": "csv", "json": "json", "fhir": "fhir.json"}[fmt]
-    headers = {"Content-Disposition": f'attachment; filename="twitchcheck-diary-{stamp}.{suffix}"'}
-    return Response(body, media_type=MEDIA[fmt], headers=headers)
-
-
 @diary_api.get(
     "/export",
     response_class=Response,
@@ -384,8 +302,8 @@ IMPORT_BODY = {
 }
 
 
-@diary_api.post("/import", response_model=ImportOut, openapi_extra=IMPORT_BODY)
-async def import_diary(request: Request, user: ApiUser, db: Db) -> JSONResponse:
+@diary_api.post("/import", openapi_extra=IMPORT_BODY)
+async def import_diary(request: Request, user: ApiUser, db: Db) -> ImportOut:
     """Import a JSON or CSV export (also as a multipart ``file``): all rows or none; known uids are updated."""
     if request.headers.get("content-type", "").startswith("multipart/form-data"):
         form = await request.form()
@@ -401,4 +319,4 @@ async def import_diary(request: Request, user: ApiUser, db: Db) -> JSONResponse:
         with db.write() as session:
             return importer.store(session, user=user, prepared=prepared)
 
-    return JSONResponse({"imported": await run_in_threadpool(check_and_store)})
+    return ImportOut(imported=await run_in_threadpool(check_and_store))

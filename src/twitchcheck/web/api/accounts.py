@@ -1,4 +1,4 @@
-"""Signing in: the JSON API's bearer tokens and the pages' session cookie, and the account API.
+"""The account API: register, sign in and out (bearer tokens), passwords, recovery codes, settings.
 
 API: ``POST /api/v1/auth/register`` (201, with ten one-time ``recovery_codes``), ``POST
 /api/v1/auth/login`` (``{"access_token"}``), ``POST /api/v1/auth/logout``, ``POST
@@ -6,128 +6,24 @@ API: ``POST /api/v1/auth/register`` (201, with ten one-time ``recovery_codes``),
 ``POST /api/v1/auth/recover`` (a new password with a recovery code), ``POST
 /api/v1/auth/recovery-codes`` (ten new codes), ``GET|PATCH /api/v1/auth/me`` and ``DELETE
 /api/v1/auth/account`` with ``{"password"}`` (deletes the person and everything they stored).
-The pages are in ``web.account_pages``.
+The pages are in ``web.pages.accounts``; who is signed in comes from ``web.deps``.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import Annotated, Any
+from typing import Annotated, Self
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
 from twitchcheck.accounts import recovery
 from twitchcheck.accounts import service as accounts
 from twitchcheck.diary import models as m
-from twitchcheck.diary.db import Database, get_database
-from twitchcheck.errors import TwitchcheckError
+from twitchcheck.diary.db import Database
 from twitchcheck.web import security
-from twitchcheck.web.api_models import ErrorOut
-from twitchcheck.web.jsonresp import JSONResponse
-
-AUTH_ERRORS: dict[int | str, dict[str, Any]] = {
-    status: {"model": ErrorOut, "description": text}
-    for status, text in (
-        (400, "Malformed request (for example invalid JSON)"),
-        (401, "Not signed in, or the token is not valid"),
-        (404, "Not found (or not yours)"),
-        (405, "Method not allowed"),
-        (403, "Refused (wrong password for a grave change, or a form from another site)"),
-        (409, "Conflict (cannot register with these details, entry already stored)"),
-        (413, "Body too large"),
-        (422, "The request is not valid"),
-        (429, "Too many failed sign-ins"),
-        (500, "Internal error"),
-        (503, "The database is busy or unavailable"),
-    )
-}
-
-
-def database(request: Request) -> Database:
-    """The diary database of this app (``app.state.diary_db``, else the configured one)."""
-    db: Database | None = getattr(request.app.state, "diary_db", None)
-    if db is None:
-        db = request.app.state.diary_db = get_database()
-    return db
-
-
-Db = Annotated[Database, Depends(database)]
-
-
-def _bearer(request: Request) -> str:
-    header = request.headers.get("authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        raise TwitchcheckError(
-            "unauthorized",
-            "unauthorized",
-            "sign in first: send 'Authorization: Bearer <token>' (POST /api/v1/auth/login)",
-        )
-    return token.strip()
-
-
-def api_user(request: Request, db: Db) -> m.User:
-    """The person a bearer token belongs to (401 otherwise)."""
-    token = _bearer(request)
-    with db.read() as session:
-        user = accounts.user_for_token(session, token=token)
-    if user is None:
-        raise TwitchcheckError(
-            "unauthorized", "invalid_token", "this token is not valid (expired or signed out); sign in again"
-        )
-    return user
-
-
-ApiUser = Annotated[m.User, Depends(api_user)]
-
-
-class LoginRequired(Exception):
-    """A page needs a signed-in person: send them to the sign-in page and back."""
-
-    def __init__(self, path: str) -> None:
-        super().__init__(path)
-        self.path = path
-
-
-@dataclass(frozen=True)
-class Visitor:
-    """Who is looking at a page: the signed-in person (or None) and the CSRF token for its forms."""
-
-    user: m.User | None
-    csrf: str
-
-
-def visitor(request: Request, db: Db) -> Visitor:
-    """The signed-in person from the session cookie, if any (a session idle too long has ended)."""
-    cookie = request.cookies.get(security.SESSION_COOKIE)
-    if cookie:
-        with db.read() as session:
-            found = accounts.session_for_cookie(session, cookie=cookie)
-        if found is not None:
-            if accounts.needs_touch(found[1]):
-                with db.write() as session:
-                    accounts.touch_session(session, session_id=found[1].id)
-            return Visitor(found[0], found[1].csrf_token)
-    return Visitor(None, security.anonymous_csrf(request))
-
-
-@dataclass(frozen=True)
-class Member(Visitor):
-    """A signed-in visitor: ``user`` is always set."""
-
-    user: m.User
-
-
-def page_user(request: Request, who: Annotated[Visitor, Depends(visitor)]) -> Member:
-    """A signed-in visitor, or off to the sign-in page."""
-    if who.user is None:
-        raise LoginRequired(request.url.path + (f"?{request.url.query}" if request.url.query else ""))
-    return Member(who.user, who.csrf)
-
-
-# --- JSON API -------------------------------------------------------------------------------------
+from twitchcheck.web.api.models import AUTH_ERRORS
+from twitchcheck.web.deps import ApiUser, Db, bearer_token
 
 auth_api = APIRouter(prefix="/api/v1/auth", tags=["accounts"], responses=AUTH_ERRORS)
 
@@ -153,6 +49,11 @@ class AccountOut(BaseModel):
     email: str | None
     timezone: str
     created_at: str
+
+    @classmethod
+    def of(cls, user: m.User) -> Self:
+        """An account as the API shows it (never the password hash)."""
+        return cls(id=user.uid, email=user.email, timezone=user.timezone, created_at=user.created_at.isoformat() + "Z")
 
 
 class RegisteredOut(AccountOut):
@@ -209,18 +110,8 @@ class SettingsIn(BaseModel):
     timezone: Annotated[str, Field(max_length=64, examples=["Europe/London"])]
 
 
-def account_dict(user: m.User) -> dict[str, Any]:
-    """An account as the API shows it (never the password hash)."""
-    return {
-        "id": user.uid,
-        "email": user.email,
-        "timezone": user.timezone,
-        "created_at": user.created_at.isoformat() + "Z",
-    }
-
-
-@auth_api.post("/register", status_code=201, response_model=RegisteredOut)
-def register(body: RegisterIn, db: Db) -> JSONResponse:
+@auth_api.post("/register", status_code=201)
+def register(body: RegisterIn, db: Db) -> RegisteredOut:
     """Create an account (201) with ten one-time recovery codes, shown only now.
 
     422 for a bad email or a weak password (under 12 characters, common or breached); 409, in
@@ -228,8 +119,8 @@ def register(body: RegisterIn, db: Db) -> JSONResponse:
     """
     with db.write() as session:
         made = accounts.register(session, email=body.email, password=body.password, timezone=body.timezone)
-        out = account_dict(made.user) | {"recovery_codes": made.recovery_codes}
-    return JSONResponse(out, status_code=201)
+        account = AccountOut.of(made.user)
+        return RegisteredOut(**account.model_dump(), recovery_codes=made.recovery_codes)
 
 
 def _login(db: Database, email: str, password: str, client: str) -> m.User:
@@ -241,38 +132,37 @@ def _login(db: Database, email: str, password: str, client: str) -> m.User:
     return result.user
 
 
-@auth_api.post("/login", response_model=TokenOut)
-def login(body: Credentials, request: Request, db: Db) -> JSONResponse:
+@auth_api.post("/login")
+def login(body: Credentials, request: Request, db: Db) -> TokenOut:
     """Sign in: ``{"access_token"}`` for ``Authorization: Bearer``. 401 wrong details, 429 too many tries."""
     user = _login(db, body.email, body.password, security.client_address(request))
     with db.write() as session:
         token, expires = accounts.issue_token(session, user_id=user.id)
-    return JSONResponse({"access_token": token, "token_type": "bearer", "expires_at": expires.isoformat() + "Z"})
+    return TokenOut(access_token=token, token_type="bearer", expires_at=expires.isoformat() + "Z")
 
 
 @auth_api.post("/logout", status_code=204)
 def logout(request: Request, user: ApiUser, db: Db) -> Response:
     """Sign this token out."""
     with db.write() as session:
-        accounts.revoke_token(session, token=_bearer(request))
+        accounts.revoke_token(session, token=bearer_token(request))
     return Response(status_code=204)
 
 
-@auth_api.get("/me", response_model=AccountOut)
-def me(user: ApiUser) -> JSONResponse:
+@auth_api.get("/me")
+def me(user: ApiUser) -> AccountOut:
     """The signed-in account."""
-    return JSONResponse(account_dict(user))
+    return AccountOut.of(user)
 
 
-@auth_api.patch("/me", response_model=AccountOut)
-def update_me(body: SettingsIn, user: ApiUser, db: Db) -> JSONResponse:
+@auth_api.patch("/me")
+def update_me(body: SettingsIn, user: ApiUser, db: Db) -> AccountOut:
     """Change settings (the time zone)."""
     with db.write() as session:
         accounts.set_timezone(session, user_id=user.id, timezone=body.timezone)
         fresh = session.get(m.User, user.id)
         assert fresh is not None
-        out = account_dict(fresh)
-    return JSONResponse(out)
+        return AccountOut.of(fresh)
 
 
 def confirm(db: Database, request: Request, user: m.User, password: str) -> None:
@@ -298,7 +188,7 @@ def change_password(body: PasswordChangeIn, request: Request, user: ApiUser, db:
     """Change the password (403 if the current one is wrong); every other session and token is signed out."""
     confirm(db, request, user, body.current_password)
     with db.write() as session:
-        accounts.set_password(session, user=user, new_password=body.new_password, keep_token=_bearer(request))
+        accounts.set_password(session, user=user, new_password=body.new_password, keep_token=bearer_token(request))
     return Response(status_code=204)
 
 
@@ -318,13 +208,13 @@ def recover(body: RecoverIn, request: Request, db: Db) -> Response:
     return Response(status_code=204)
 
 
-@auth_api.post("/recovery-codes", response_model=CodesOut)
-def new_recovery_codes(body: PasswordIn, request: Request, user: ApiUser, db: Db) -> JSONResponse:
+@auth_api.post("/recovery-codes")
+def new_recovery_codes(body: PasswordIn, request: Request, user: ApiUser, db: Db) -> CodesOut:
     """Ten new one-time recovery codes (the password confirms it; the old codes stop working)."""
     confirm(db, request, user, body.password)
     with db.write() as session:
         codes = recovery.new_codes(session, user_id=user.id)
-    return JSONResponse({"recovery_codes": codes})
+    return CodesOut(recovery_codes=codes)
 
 
 @auth_api.delete("/account", status_code=204)
@@ -334,35 +224,3 @@ def delete_account(body: PasswordIn, request: Request, user: ApiUser, db: Db) ->
     with db.write() as session:
         accounts.delete_account(session, user_id=user.id)
     return Response(status_code=204)
-
-
-# --- What the pages share ---------------------------------------------------------------------------
-
-Who = Annotated[Visitor, Depends(visitor)]
-SignedIn = Annotated[Member, Depends(page_user)]
-FormText = Annotated[str, Form(max_length=400)]
-
-
-def form_user(request: Request, who: SignedIn, csrf_token: FormText = "") -> Member:
-    """A signed-in visitor submitting a form, once its CSRF token has been checked."""
-    security.check_csrf(request, csrf_token, who.csrf)
-    return who
-
-
-SignedInForm = Annotated[Member, Depends(form_user)]
-
-
-def form_visitor(request: Request, who: Who, csrf_token: FormText = "") -> Visitor:
-    """Anyone submitting a form (sign-in, register, recover), once its CSRF token has been checked."""
-    security.check_csrf(request, csrf_token, who.csrf)
-    return who
-
-
-VisitorForm = Annotated[Visitor, Depends(form_visitor)]
-
-
-def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
-    """Render a diary template (with the visitor's CSRF cookie when new)."""
-    response = request.app.state.templates.TemplateResponse(request, name, context, status_code=status)
-    security.remember_anonymous_csrf(request, response)
-    return response

@@ -19,13 +19,15 @@ from fastapi.responses import HTMLResponse, Response
 
 from twitchcheck.engine.evidence import EvidenceItem
 from twitchcheck.errors import TwitchcheckError
+from twitchcheck.service import default_engine
 from twitchcheck.tremor import MEASUREMENT_FINDINGS, RecordingError, TremorResult, analyse, read_csv
 from twitchcheck.tremor.evidence import size_words
 from twitchcheck.tremor.result import TASK_NAMES
-from twitchcheck.web import services
 from twitchcheck.web.errors import http_status
-from twitchcheck.web.routes_pages import MAX_TEXT, _age, after_answers, render
-from twitchcheck.web.tremor_api import read_body, recording_error, uploaded_csv
+from twitchcheck.web.pages import flow
+from twitchcheck.web.pages.assess import MAX_TEXT, _age, after_answers
+from twitchcheck.web.templating import render
+from twitchcheck.web.uploads import read_body, recording_error, uploaded_csv
 
 tremor_pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 MAX_EVIDENCE_FIELD = 4_000
@@ -96,7 +98,7 @@ def measured_items(raw: str) -> list[EvidenceItem]:
         raise TwitchcheckError(
             "invalid", "invalid_evidence", "Only a measurement's own findings can be carried into a check."
         )
-    case = services.case_of({"evidence": entries})
+    case = default_engine().case({"evidence": entries})
     return [EvidenceItem(i.id, i.state, i.value, "initial", i.text) for i in case.evidence]
 
 
@@ -115,7 +117,7 @@ async def check(
         if sex not in (None, "", "female", "male"):
             raise TwitchcheckError("invalid", "invalid_sex", "Please choose female, male or 'prefer not to say'.")
         describe = bool(text and text.strip())
-        state, understood = services.start_state(text if describe else None, years, sex or None)
+        state, understood = flow.start_state(text if describe else None, years, sex or None)
     except TwitchcheckError as exc:
         return page(request, error=exc.message, status=http_status(exc))
     state = replace(state, initial=(*state.initial, *items))

@@ -1,35 +1,30 @@
-"""The server-rendered pages: home, result (and its print view), ask and the guide.
+"""The assessment's pages: home (describe or answer questions) and the result (and its print view).
 
 Every page works without JavaScript: forms post to the server, which redirects to a page whose
-address carries the answers (``?s=``, see web.state). The pages call the same service functions
+address carries the answers (``?s=``, see web.pages.state). The pages call the same core functions
 as the JSON API; those that run the engine or the reader are plain ``def`` (run in the thread
 pool, off the event loop).
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.templating import Jinja2Templates
 
 from twitchcheck.errors import TwitchcheckError
-from twitchcheck.web import services
+from twitchcheck.service import default_engine
 from twitchcheck.web.errors import html_error, http_status
-from twitchcheck.web.state import InterviewState, StateError, decode, encode
-from twitchcheck.web.views import result_view
+from twitchcheck.web.pages import flow
+from twitchcheck.web.pages.state import InterviewState, StateError, decode, encode
+from twitchcheck.web.pages.views import result_view
+from twitchcheck.web.templating import render
 
 pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 StateParam = Annotated[str | None, Query(alias="s", max_length=8_000)]
 MAX_TEXT = 10_000
-
-
-def render(request: Request, name: str, context: dict[str, Any], status: int = 200) -> Response:
-    """Render a template with the request (templates live on app.state)."""
-    templates: Jinja2Templates = request.app.state.templates
-    return templates.TemplateResponse(request, name, context, status_code=status)
 
 
 def load_state(request: Request, s: str | None) -> InterviewState | Response:
@@ -42,7 +37,7 @@ def load_state(request: Request, s: str | None) -> InterviewState | Response:
 
 def after_answers(state: InterviewState, notice: str | None = None) -> RedirectResponse:
     """Go on to the next question, or to the result when the interview is done."""
-    step = services.interview_plan(state)
+    step = flow.interview_plan(state)
     target = "/interview" if step.question is not None and (state.more or not step.should_stop) else "/result"
     query = f"?s={encode(state)}" + (f"&n={notice}" if notice and target == "/interview" else "")
     return RedirectResponse(target + query, status_code=303)
@@ -86,7 +81,7 @@ def start(
         if describe and not (text or "").strip():
             message = "Please describe your twitching in a few words, or choose 'Answer questions' instead."
             raise TwitchcheckError("invalid", "empty_text", message)
-        state, understood = services.start_state(text if describe else None, years, sex or None)
+        state, understood = flow.start_state(text if describe else None, years, sex or None)
     except TwitchcheckError as exc:
         ctx = {"form": form, "error": exc.message}
         return render(request, "home.html", ctx, status=http_status(exc))
@@ -100,10 +95,10 @@ def result(request: Request, s: StateParam = None, view: str | None = Query(defa
     state = load_state(request, s)
     if isinstance(state, Response):
         return state
-    assessment = services.assess_state(state)
-    more = services.interview_plan(state).question is not None
+    assessment = flow.assess_state(state)
+    more = flow.interview_plan(state).question is not None
     context = {
-        "r": result_view(services.engine().kb, assessment.to_json_dict()),
+        "r": result_view(default_engine().kb, assessment.to_json_dict()),
         "s": encode(state),
         "more_state": encode(state.with_more(True)),
         "can_ask_more": more,
@@ -111,35 +106,3 @@ def result(request: Request, s: StateParam = None, view: str | None = Query(defa
         "asked": len(state.steps),
     }
     return render(request, "result.html", context)
-
-
-@pages.get("/ask")
-def ask(
-    request: Request,
-    q: Annotated[str | None, Query(max_length=1_000)] = None,
-    entry: Annotated[str | None, Query(alias="id", max_length=100)] = None,
-) -> Response:
-    """Ask a question; the reply, more information and similar questions come from the curated FAQ."""
-    if entry:
-        return render(request, "ask.html", {"entry": services.faq_entry(entry), "q": "", "answer": None})
-    if q and q.strip():
-        return render(request, "ask.html", {"answer": services.ask(q), "q": q, "entry": None})
-    return render(request, "ask.html", {"answer": None, "entry": None, "q": "", "faq": services.faq_list()})
-
-
-@pages.get("/guide")
-async def guide(request: Request) -> Response:
-    """The guide's index: conditions and body parts."""
-    return render(request, "guide_index.html", {"g": services.guide_index()})
-
-
-@pages.get("/guide/conditions/{condition_id}")
-async def guide_condition(request: Request, condition_id: str) -> Response:
-    """One condition, from the knowledge base, with its sources."""
-    return render(request, "guide_condition.html", {"c": services.condition_page(condition_id)})
-
-
-@pages.get("/guide/body/{part}")
-async def guide_body_part(request: Request, part: str) -> Response:
-    """What causes twitching in one body part."""
-    return render(request, "guide_body.html", {"p": services.body_part_page(part)})

@@ -1,0 +1,15 @@
+"""The JSON API's routers (under ``/api/v1``, and ``/healthz``, ``/readyz``), in the order the app includes them."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from twitchcheck.web.api.accounts import auth_api
+from twitchcheck.web.api.assess import api, health
+from twitchcheck.web.api.diary import diary_api
+from twitchcheck.web.api.knowledge import knowledge
+from twitchcheck.web.api.ops import ops
+from twitchcheck.web.api.tremor import tremor_api
+
+ROUTERS: list[APIRouter] = [health, api, knowledge, tremor_api, ops, auth_api, diary_api]
+DIARY_ROUTERS: list[APIRouter] = [ops, auth_api, diary_api]
