@@ -69,6 +69,9 @@ class Basis(Strict):
         return self
 
 
+WEAK_SOURCE_KINDS = frozenset({"seed", "lay", "ai_summary"})
+
+
 class Source(Strict):
     """A reference that knowledge entries cite.
 
@@ -82,6 +85,11 @@ class Source(Strict):
     seed: str | None = None
     kind: Literal["guideline", "reference", "study", "review", "seed", "lay", "ai_summary"]
     grade: Literal["G", "T", "P", "S"]
+
+    @property
+    def weak(self) -> bool:
+        """A seed article, lay page or AI summary: never enough on its own to support a fact."""
+        return self.kind in WEAK_SOURCE_KINDS or self.grade == "S"
 
     @model_validator(mode="after")
     def _has_location(self) -> Source:
