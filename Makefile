@@ -2,22 +2,34 @@
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
-# torch (pgmpy's dependency, dev only) is named so that pip takes the local CPU wheel, never a CUDA build.
-DEV_PIP := torch==2.13.0 -e ".[dev]"
+# Installs come from the lock files, every package pinned with its hashes (`make lock` regenerates them):
+# requirements.lock is what `make run` needs; requirements-dev.lock adds the tests, linters, hpo3 (for
+# `kb check`) and pgmpy with the CPU build of torch. The project itself is then installed without dependencies.
+LOCK := requirements.lock
+DEV_LOCK := requirements-dev.lock
+PIP_COMPILE := $(BIN)/pip-compile -q --strip-extras --generate-hashes --allow-unsafe --no-emit-index-url --no-emit-find-links
 
-.PHONY: run test lint typecheck unit bench eval kb-check system-deps clean
+.PHONY: run test test-fast lint typecheck unit bench eval kb-check lock system-deps clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 
-$(VENV)/.installed: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q -e .
+$(VENV)/.installed: $(LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r $(LOCK)
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@
 
-$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
-	$(BIN)/pip install -q $(DEV_PIP)
+$(VENV)/.installed-dev: $(DEV_LOCK) pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q --require-hashes -r $(DEV_LOCK)
+	$(BIN)/pip install -q --no-deps -e .
 	touch $@ $(VENV)/.installed
+
+# After changing dependencies in pyproject.toml (or the pins in requirements-dev.in): recompile both lock files.
+# Pins already in a lock file are kept; `make lock PIP_COMPILE_ARGS=--upgrade` moves everything to the newest.
+lock: $(VENV)/.installed-dev
+	$(PIP_COMPILE) $(PIP_COMPILE_ARGS) -o $(LOCK) pyproject.toml
+	$(PIP_COMPILE) $(PIP_COMPILE_ARGS) --extra dev -o $(DEV_LOCK) pyproject.toml requirements-dev.in
 
 # The web app on http://127.0.0.1:8000 with SQLite (TWITCHCHECK_DATABASE_URL for PostgreSQL).
 run: $(VENV)/.installed
@@ -40,7 +52,12 @@ unit: $(VENV)/.installed-dev system-deps
 
 test: lint typecheck unit
 
-kb-check: $(VENV)/.installed
+# The quick tier (about a minute of CPU): no browser, no PostgreSQL, no slow files; `make test` runs everything.
+test-fast: $(VENV)/.installed-dev
+	$(BIN)/pytest -q --fast
+
+# hpo3 (the HPO ontology that `kb check` validates ids against) comes with the dev install.
+kb-check: $(VENV)/.installed-dev
 	$(BIN)/twitchcheck kb check
 
 eval: $(VENV)/.installed

@@ -26,12 +26,16 @@ def main() -> None:
         {"id": "breathing_difficulty", "state": "absent"},
         {"id": "duration_days", "state": "present", "value": 80},
     ]
-    saved = [{"saved_at": datetime.now() - timedelta(days=3), "data": assess_raw({"age": 34, "sex": "male", "evidence": evidence})}]
+    saved = [{"saved_at": datetime.now() - timedelta(days=3), "data": assess_raw({"age": 34, "sex": "male", "evidence": evidence}).to_json_dict()}]
     tables = frames.build(
         episodes=data["episodes"], days=data["days"], medications=data["medications"],
-        symptoms=data["symptoms"], assessments=saved,
+        symptoms=[*data["symptoms"], {"date": data["days"][-6]["date"], "symptom": "muscle_wasting", "severity": 3}],
+        assessments=saved,
     )
-    _, pdf = report.build(tables, who="alex@example.org")
+    began = datetime.fromisoformat(str(data["episodes"][0]["occurred_at"])).date()
+    profile = {"name": "Alex Example", "age": 34, "birth_year": 1992, "sex": "male"}
+    profile |= {"began_text": f"early {began:%B %Y}, after exams", "began": began}
+    _, pdf = report.build(tables, who="alex@example.org", profile=profile)
     assert pdf is not None
     OUT.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:

@@ -39,3 +39,53 @@ def engine() -> Engine:
 os.environ["TWITCHCHECK_DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp(prefix='twitchcheck-test-')}/diary.db"
 # The suite sends thousands of requests from one test client; the rate limit has its own tests.
 os.environ.setdefault("TWITCHCHECK_RATE_LIMIT", "off")
+
+
+# The quick tier (`make test-fast`, `pytest --fast`) leaves out the browser, PostgreSQL and the slow files
+# (whole evaluations, schemathesis, many subprocesses, the durability kill test) without even importing
+# them; `make test` runs everything. The marks also let `-m` pick any mix.
+TESTS = Path(__file__).parent
+BROWSER_FILES = {"test_e2e.py", "test_tremor_e2e.py"}
+SLOW_FILES = {  # each takes several seconds or more (whole evaluations, many subprocesses, PDFs, random diaries)
+    "test_independent.py",
+    "test_parse_eval.py",
+    "test_vignettes.py",
+    "test_interview_eval.py",
+    "test_pgmpy_reference.py",
+    "test_schemathesis.py",
+    "test_cli_hostile.py",
+    "test_web_state.py",
+    "diary/test_analysis_robust.py",
+    "diary/test_report.py",
+    "diary/test_durability.py",
+}
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    """``--fast``: the quick tier."""
+    parser.addoption("--fast", action="store_true", help="leave out the browser, PostgreSQL and the slow files")
+
+
+def pytest_ignore_collect(collection_path: Path, config: pytest.Config) -> bool | None:
+    """With --fast, the slow and browser files are not collected (nor imported) at all."""
+    if config.getoption("--fast") and collection_path.suffix == ".py" and TESTS in collection_path.parents:
+        return collection_path.relative_to(TESTS).as_posix() in SLOW_FILES | BROWSER_FILES or None
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark browser tests, PostgreSQL cases and the slow files; with --fast, leave the marked ones out."""
+    for item in items:
+        name = item.path.relative_to(TESTS).as_posix()
+        if name in BROWSER_FILES:
+            item.add_marker(pytest.mark.browser)
+        if name in SLOW_FILES:
+            item.add_marker(pytest.mark.slow)
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("db_url") if callspec is not None else None
+        if backend == "postgres" or "pg_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgres)
+    if config.getoption("--fast"):
+        marked = [any(i.get_closest_marker(m) for m in ("slow", "browser", "postgres")) for i in items]
+        config.hook.pytest_deselected(items=[i for i, out in zip(items, marked, strict=True) if out])
+        items[:] = [i for i, out in zip(items, marked, strict=True) if not out]

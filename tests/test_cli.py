@@ -137,6 +137,16 @@ def test_kb_check_passes_on_the_shipped_knowledge_base() -> None:
     assert "knowledge base OK" in result.stdout
 
 
+def test_kb_check_says_how_to_get_hpo3_when_it_is_missing(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without hpo3 (the kb extra), kb check fails naming the extra and --no-hpo; --no-hpo passes."""
+    monkeypatch.setitem(sys.modules, "pyhpo", None)  # importing it now raises ImportError
+    missing = runner.invoke(app, ["kb", "check"])
+    assert missing.exit_code == 1
+    assert "hpo3 is not installed" in missing.stderr and "twitchcheck[kb]" in missing.stderr
+    assert "--no-hpo" in missing.stderr
+    assert runner.invoke(app, ["kb", "check", "--no-hpo"]).exit_code == 0
+
+
 def test_kb_show_an_entry_and_an_unknown_id() -> None:
     """kb show prints an entry with its sources; an unknown id is an error."""
     shown = runner.invoke(app, ["kb", "show", "als", "--json"])

@@ -262,3 +262,36 @@ def test_print_view(server: str, browser: Any) -> None:
     assert not page.locator(".site-header").is_visible()
     shot(page, "result-print")
     page.close()
+
+
+GUIDE_AND_ASK = {
+    "guide-calf": "/guide/body/calf",
+    "guide-condition": "/guide/conditions/benign_fasciculation",
+    "ask-als": "/ask?q=my+calf+has+twitched+for+3+weeks%2C+is+it+ALS%3F",
+}
+
+
+@pytest.mark.parametrize("device", list(VIEWPORTS))
+def test_guide_and_ask_markers_safety_net_and_fear(server: str, browser: Any, device: str) -> None:
+    """Guide and Ask pages show numbered markers that jump to their source and back, five safety bullets, axe clean."""
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe()
+    page = browser.new_page(viewport=VIEWPORTS[device])
+    for name, path in GUIDE_AND_ASK.items():
+        page.goto(server + path)
+        marker = page.locator("sup.refs a").first
+        assert marker.is_visible() and marker.inner_text() == "[1]"
+        assert page.evaluate("document.documentElement.scrollWidth") <= VIEWPORTS[device]["width"]
+        marker.click()
+        assert page.url.endswith("#src-1") and page.locator("#src-1").is_visible()
+        page.locator("#src-1 a.backref").click()
+        assert page.url.endswith("#cite-1") and page.locator("#cite-1").is_visible()
+        results = axe.run(page)
+        assert results.violations_count == 0, results.generate_report()
+        page.evaluate("window.scrollTo(0, 0)")
+        shot(page, f"{name}-{device}")
+    page.goto(server + GUIDE_AND_ASK["guide-calf"])
+    assert page.locator("section.safety-net li").count() <= 5
+    page.goto(server + GUIDE_AND_ASK["ask-als"])
+    assert "ALS" in page.locator("#reply-h").locator("xpath=..").inner_text()
+    assert "Could my twitching be ALS" in page.locator(".qa .muted a").inner_text()
+    page.close()

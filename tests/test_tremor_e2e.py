@@ -9,6 +9,7 @@ Debian's chromium through Playwright (never ``playwright install``); skipped whe
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -16,6 +17,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -60,12 +62,13 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     command = [sys.executable, "-m", "uvicorn", "twitchcheck.web.app:create_app", "--factory"]
     command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    env = {**os.environ, "TWITCHCHECK_WARM_NLP": "0"}
+    database = f"sqlite:///{tmp_path_factory.mktemp('tremor-e2e')}/diary.db"
+    env = {**os.environ, "TWITCHCHECK_WARM_NLP": "0", "TWITCHCHECK_DATABASE_URL": database}
     proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
         deadline = time.monotonic() + 120
@@ -128,6 +131,7 @@ def test_three_guided_tasks_measure_the_tremor_and_feed_a_check(server: str, bro
     assert page.locator("#result-chart svg polyline").count() == 2
     assert "measured_tremor_at_rest" in page.locator("#evidence-field").input_value()
     assert page.evaluate("document.activeElement.id") == "result-h"
+    assert page.locator("#save-signin").is_visible() and page.locator("#save-form").count() == 0
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     page.locator("#result").screenshot(path=str(ARTIFACTS / "tremor-result-phone.png"))
     page.fill("#check-age", "67")
@@ -174,4 +178,48 @@ def test_upload_form_measures_in_place(server: str, browser: Any, tmp_path: Path
     page.wait_for_selector("#result:not([hidden])", timeout=30_000)
     assert "8.5 Hz" in page.locator("#result-summary").inner_text()
     assert page.url.endswith("/tremor")
+    page.close()
+
+
+def api(server: str, method: str, path: str, body: dict[str, Any] | None = None, token: str = "") -> Any:
+    """One JSON API call to the test server."""
+    request = urllib.request.Request(server + path, method=method, data=json.dumps(body).encode() if body else None)
+    request.add_header("Content-Type", "application/json")
+    if token:
+        request.add_header("Authorization", f"Bearer {token}")
+    with urllib.request.urlopen(request, timeout=10) as response:
+        return json.loads(response.read() or b"null")
+
+
+def test_signed_in_page_saves_the_measurement_to_the_diary(server: str, browser: Any) -> None:
+    """Signed in, the result offers "Save to my diary"; saving keeps the measurement, seen in the API and the report."""
+    email, password = f"tremor-{uuid.uuid4().hex[:10]}@example.org", "correct horse battery"
+    api(server, "POST", "/api/v1/auth/register", {"email": email, "password": password})
+    page = browser.new_page(viewport=PHONE)
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.clock.install()
+    page.goto(server + "/login?next=/tremor")
+    page.fill("#email", email)
+    page.fill("#password", password)
+    page.click("form[action='/login'] button[type=submit]")
+    page.wait_for_url("**/tremor")
+    page.evaluate(GENERATOR)
+    record(page, 6.0, 0.5)
+    page.click("#skip-button")
+    page.click("#skip-button")
+    page.wait_for_selector("#result:not([hidden])", timeout=30_000)
+    assert page.locator("#save-form").is_visible()
+    page.fill("#save-note", "before coffee")
+    page.click("#save-button")
+    page.wait_for_selector("#saved-note", timeout=30_000)
+    token = api(server, "POST", "/api/v1/auth/login", {"email": email, "password": password})["access_token"]
+    saved = api(server, "GET", "/api/v1/diary/tremor", token=token)
+    assert len(saved) == 1 and saved[0]["task"] == "rest" and saved[0]["note"] == "before coffee"
+    assert abs(saved[0]["frequency_hz"] - 6.0) < 0.3
+    page.goto(server + "/diary/report")
+    assert "Tremor measurements" in page.locator("#tremor-measurements").inner_text()
+    shown = "[...document.querySelectorAll('#tremor-measurements img')].map(i => i.complete && i.naturalWidth > 0)"
+    assert page.evaluate(shown) == [True], "the latest measurement's plot is shown"
+    assert not errors, errors
     page.close()

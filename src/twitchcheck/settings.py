@@ -1,6 +1,7 @@
 """Every setting twitchcheck reads from the environment, in one place and parsed one way.
 
-Each field is read from ``TWITCHCHECK_<NAME>`` (``database_url`` from ``TWITCHCHECK_DATABASE_URL``).
+Each field is read from ``TWITCHCHECK_<NAME>`` (``database_url`` from ``TWITCHCHECK_DATABASE_URL``), except
+``system_timezone``, the standard ``TZ``. Nothing else in twitchcheck reads the environment (a test checks it).
 On/off settings take ``1/0``, ``true/false``, ``on/off`` or ``yes/no``; lists take a comma list.
 ``settings()`` reads the environment at the call, so a process (or a test) that changes a variable
 sees the change the next time a component is built; components read it when they are built, not
@@ -15,7 +16,12 @@ from typing import Annotated
 from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
-OFF_WORDS = frozenset({"", "off", "0", "none"})
+OFF_WORDS = frozenset({"", "off", "0", "none", "false", "no"})
+
+
+def is_off(value: str) -> bool:
+    """Whether a setting given as words ("off", "0", "none", "false", "no" or empty) switches its feature off."""
+    return value.strip().lower() in OFF_WORDS
 
 
 class Settings(BaseSettings):
@@ -37,6 +43,9 @@ class Settings(BaseSettings):
         None, description="where compiled knowledge-base caches go; default the user's cache folder"
     )
     kb_cache: bool = Field(True, description="keep a compiled copy of the knowledge base, keyed by its data's hash")
+    system_timezone: str | None = Field(
+        None, validation_alias="TZ", description="the standard TZ variable: the command line's local diary's time zone"
+    )
 
     @field_validator("trusted_proxies", mode="before")
     @classmethod
@@ -44,11 +53,6 @@ class Settings(BaseSettings):
         if isinstance(value, str):
             return [item.strip() for item in value.split(",") if item.strip()]
         return value
-
-    @property
-    def rate_limit_off(self) -> bool:
-        """True when the rate limit is switched off."""
-        return self.rate_limit.strip().lower() in OFF_WORDS
 
     def resolved_cache_dir(self) -> Path:
         """The cache folder: ``cache_dir`` or the user's cache folder (platformdirs)."""

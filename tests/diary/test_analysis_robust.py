@@ -61,10 +61,10 @@ def test_one_day_of_factors_and_one_twitch_later_is_not_enough_for_a_trend() -> 
 
 
 def test_report_of_that_diary_is_written() -> None:
-    """The doctor report (PDF) of that diary is written and says the trend needs more data."""
+    """The doctor report (PDF) of that diary is written and says there are too few entries for a trend."""
     html, pdf = report.build(one_day_of_factors_then_one_twitch(), who="t@example.org", today=date(2025, 11, 21))
     assert pdf is not None and pdf.startswith(b"%PDF")
-    assert "not enough" in html.lower()
+    assert "too few entries to tell" in html.lower() and "stable" not in html.lower()
 
 
 def test_a_late_burst_gives_no_absurd_trend() -> None:

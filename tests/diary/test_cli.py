@@ -110,3 +110,25 @@ def test_report_export_import_round_trip(run: object, tmp_path: Path) -> None:
     again = tmp_path / "again.csv"
     run("export", "-f", "csv", "-o", str(again))  # type: ignore[operator]
     assert again.read_text() == exported.read_text()
+
+
+def test_tremor_add_list_delete(run: object, tmp_path: Path) -> None:
+    """`diary tremor add --csv` measures and keeps a recording; `list` shows it; a bad file or task stores nothing."""
+    from twitchcheck.tremor.synthetic import Synthetic
+
+    path = tmp_path / "Raw Data.csv"
+    path.write_text(Synthetic(frequency_hz=6.5, amplitude_m_s2=0.4, seed=11).csv(), encoding="utf-8")
+    added = run("tremor", "add", "--csv", str(path), "--task", "postural", "--note", "after coffee", "--json")  # type: ignore[operator]
+    assert added.exit_code == 0, added.output
+    body = json.loads(added.output)
+    assert body["task"] == "postural" and abs(body["frequency_hz"] - 6.5) < 0.3 and body["note"] == "after coffee"
+    short = tmp_path / "short.csv"
+    short.write_text(Synthetic(duration_s=4.0).csv(), encoding="utf-8")
+    refused = run("tremor", "add", "--csv", str(short))  # type: ignore[operator]
+    assert refused.exit_code != 0 and "10 s" in refused.output
+    assert run("tremor", "add", "--csv", str(path), "--task", "dance").exit_code != 0  # type: ignore[operator]
+    listed = json.loads(run("tremor", "list", "--json").output)  # type: ignore[operator]
+    assert [r["id"] for r in listed] == [body["id"]]
+    assert "6.5 Hz" in run("tremor", "list").output  # type: ignore[operator]
+    assert run("tremor", "delete", str(body["id"])).exit_code == 0  # type: ignore[operator]
+    assert "no tremor measurements yet" in run("tremor", "list").output  # type: ignore[operator]

@@ -8,6 +8,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from twitchcheck.diary import export, fhir, synthetic, vocab
+from twitchcheck.tremor import analyse
+from twitchcheck.tremor.synthetic import Synthetic
 
 TRICKY_NOTES = 'comma, "quotes", newline\nand unicode µ é ß – “x”'
 
@@ -42,6 +44,11 @@ def filled(client: TestClient, make_user: Any) -> dict[str, str]:
         }
     ).to_json_dict()
     client.post("/api/v1/diary/assessments", json=assessment, headers=headers)
+    for task, frequency, seed in (("rest", 5.0, 1), ("postural", None, 2)):
+        result = analyse(Synthetic(frequency_hz=frequency, amplitude_m_s2=0.4, seed=seed).recording(), task)
+        body = result.model_dump(mode="json") | {"recorded_at": data["days"][seed]["date"] + "T08:15:30.25+02:00"}
+        response = client.post("/api/v1/diary/tremor", json=body | {"note": TRICKY_NOTES}, headers=headers)
+        assert response.status_code == 201, response.text
     return headers
 
 
@@ -59,6 +66,9 @@ def test_exact_round_trip(client: TestClient, make_user: Any, filled: dict[str, 
     assert imported.json()["imported"]["episodes"]["updated"] == 0
     second = client.get("/api/v1/diary/export", params={"format": fmt}, headers=other)
     assert second.content == first.content
+    tremors = client.get("/api/v1/diary/tremor", headers=other).json()
+    assert [t["task"] for t in tremors] == ["rest", "postural"] and tremors[0]["note"] == TRICKY_NOTES
+    assert imported.json()["imported"]["tremors"] == {"added": 2, "updated": 0}
     notes = [e["notes"] for e in client.get("/api/v1/diary/episodes", headers=other).json()]
     assert TRICKY_NOTES in notes
 
@@ -128,6 +138,14 @@ def test_fhir_bundle_validates(client: TestClient, filled: dict[str, str]) -> No
         assert coding["system"] == "http://snomed.info/sct" and coding["code"] in sites
         assert any(c["system"] == fhir.HPO for c in obs["code"]["coding"])
     assert sum(r["resourceType"] == "MedicationStatement" for r in resources) == 1
+    tremors = [r for r in resources if any(c.get("code") == "26079004" for c in r.get("code", {}).get("coding", []))]
+    assert len(tremors) == 2
+    measured = next(t for t in tremors if t["valueCodeableConcept"]["coding"][0]["code"] == "verdict-tremor")
+    quantities = {c["code"]["coding"][0]["code"]: c.get("valueQuantity") for c in measured["component"]}
+    assert quantities["frequency"]["code"] == "Hz" and abs(quantities["frequency"]["value"] - 5.0) < 0.3
+    assert (
+        quantities["amplitude"]["system"] == "http://unitsofmeasure.org" and quantities["amplitude"]["code"] == "m/s2"
+    )
     questionnaire = next(r for r in resources if r["resourceType"] == "QuestionnaireResponse")
     assert questionnaire["status"] == "completed"
     assert {i["linkId"] for i in questionnaire["item"]} >= {"loc_calf", "duration_days", "result"}
@@ -210,7 +228,30 @@ def test_csv_round_trip_without_a_database() -> None:
                 "assessment": {"triage": {"level": "routine"}, "z": [1, 2.5]},
             }
         ],
+        "tremors": [
+            {
+                "uid": "c" * 32,
+                "recorded_at": "2026-01-03T07:00:00.5+01:00",
+                "task": None,
+                "verdict": "tremor",
+                "frequency_hz": 5.123456789012345,
+                "amplitude_m_s2": 0.1 + 0.2,
+                "displacement_cm": 0.17,
+                "frequency_sd_hz": None,
+                "steady": False,
+                "stands_out": True,
+                "detection_limit_m_s2": 0.011,
+                "sample_rate_hz": 100.0,
+                "duration_s": 20.0,
+                "summary": "-a summary that starts like a formula",
+                "spectrum": {"frequency_hz": [2.0, 2.25], "power": [1e-05, 3.5e-06], "noise_floor": [1e-06, 1e-06]},
+                "trace": {"rate_hz": 100.0, "start_s": 8.0, "acceleration_m_s2": [0.1, -0.2]},
+                "evidence": [{"id": "measured_tremor", "state": "present", "source": "initial"}],
+                "note": TRICKY_NOTES,
+            }
+        ],
     }
     back = export.from_csv(export.to_csv(data))
     assert export.to_csv(back) == export.to_csv(data)
     assert back["episodes"] == data["episodes"] and back["days"] == data["days"]
+    assert back["tremors"] == data["tremors"]

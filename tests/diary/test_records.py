@@ -9,6 +9,7 @@ import pytest
 
 from twitchcheck.accounts import service as accounts
 from twitchcheck.diary import service as svc
+from twitchcheck.diary import tremor_store
 from twitchcheck.diary.db import Database
 from twitchcheck.diary.records import ALL, AssessmentOut, DayOut, EpisodeOut, MedicationOut, SymptomOut
 from twitchcheck.diary.schemas import DayIn, EpisodeIn, MedicationIn, SymptomIn
@@ -48,13 +49,26 @@ def _fill(db: Database, user: object) -> dict[str, int | date]:
         saved = svc.save_assessment(
             session, user_id=user.id, data=_assessment(), saved_at=datetime.fromisoformat("2026-10-01T10:00:00+00:00")
         )
+        tremor = tremor_store.add_tremor(session, user=user, entry=_tremor())
         return {
             "episode": episode.id,
             "day": date(2026, 10, 1),
             "medication": medicine.id,
             "symptom": symptom.id,
             "assessment": saved.id,
+            "tremor measurement": tremor.id,
         }
+
+
+def _tremor() -> tremor_store.TremorEntry:
+    from twitchcheck.tremor import analyse
+    from twitchcheck.tremor.synthetic import Synthetic
+
+    result = analyse(Synthetic(seed=2).recording(), "rest")
+    entry: tremor_store.TremorEntry = tremor_store.entry_from_result(
+        result, recorded_at=datetime.fromisoformat("2026-10-01T11:00:00+00:00")
+    )
+    return entry
 
 
 def _assessment() -> dict[str, object]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -57,7 +57,7 @@ def test_pdf_is_a_pdf(built: tuple[str, bytes]) -> None:
 
 @needs_poppler
 def test_first_page_is_the_summary(built: tuple[str, bytes], tmp_path: Path) -> None:
-    """The first page alone holds the summary: onset, how often, how long, how strong, where, triggers, medicines."""
+    """The first page alone holds the summary: began, how often, how long, how strong, where, triggers, medicines."""
     path = tmp_path / "report.pdf"
     path.write_bytes(built[1])
     text = subprocess.run(
@@ -65,19 +65,19 @@ def test_first_page_is_the_summary(built: tuple[str, bytes], tmp_path: Path) -> 
     ).stdout
     for words in (
         "summary for the doctor",
-        "Onset",
+        "Began",
         "How often",
         "How long",
         "How strong",
         "Where",
         "Spreading",
         "Triggers",
-        "Slept under 6 hours",
+        "under 6 hours' sleep",
         "Medicines",
         "Sertraline",
         "Other symptoms",
         "Warning signs",
-        "Muscle feels weak: no",
+        "muscle feels weak",
         "Latest assessment",
         "alex@example.org",
     ):
@@ -126,10 +126,15 @@ def test_empty_diary_report(tmp_path: Path) -> None:
 
 
 def test_context_warning_signs(tables: frames.DiaryFrames) -> None:
-    """Warning signs list the assessment's answers; a warning sign logged in the diary shows as yes."""
+    """Warning signs answered no are listed as no; only those that could change the advice are 'not yet asked'."""
+    from twitchcheck.diary import vocab
+
     ctx: dict[str, Any] = report.context(tables, analysis.analyse(tables), who="x")
-    answers = {w["id"]: w["answer"] for w in ctx["warnings"]}
-    assert answers["weakness"] == "no" and answers["swallowing_difficulty"] == "not asked"
+    warnings = ctx["warnings"]
+    assert "Muscle feels weak" in warnings["absent"] and not warnings["present"]
+    unasked = tables.assessments[-1]["data"]["triage"]["unasked_warning_signs"]
+    assert warnings["unasked"] == [vocab.warning_signs()[f] for f in unasked]
+    assert "not asked" not in report.render_html(ctx, {}, standalone=True)
 
 
 def test_clear_marks_only_clear_findings(tables: frames.DiaryFrames) -> None:
@@ -138,3 +143,45 @@ def test_clear_marks_only_clear_findings(tables: frames.DiaryFrames) -> None:
     html = report.render_html(report.context(tables, result, who="x"), {}, standalone=True)
     expected = sum(1 for row in result["triggers"] + result["changes"] if row.get("clear"))
     assert html.count("<strong>clear</strong>") == expected < len(result["triggers"])
+
+
+def _profiled_diary(began: date) -> frames.DiaryFrames:
+    episodes = [
+        {"occurred_at": f"{began + timedelta(days=i)}T20:00:00+00:00", "body_part": "calf", "intensity": 4}
+        for i in range(0, 30, 2)
+    ]
+    medications = [
+        {"name": "Salbutamol", "start": began - timedelta(weeks=3)},
+        {"name": "Levothyroxine", "start": began - timedelta(weeks=30)},
+    ]
+    symptoms = [{"date": began + timedelta(days=20), "symptom": "muscle_wasting", "severity": 4}]
+    return frames.build(episodes=episodes, medications=medications, symptoms=symptoms)
+
+
+def test_report_top_names_the_person_and_flags_what_matters() -> None:
+    """Name, age and sex head the report; logged warning signs and a medicine started before onset come first."""
+    from twitchcheck.diary.profile import onset_date
+    from twitchcheck.service import assess
+
+    began = date(2026, 9, 1)
+    today = began + timedelta(days=40)
+    profile = {"name": "Alex Example", "age": 24, "birth_year": 2002, "sex": "female"}
+    profile |= {"began_text": "2026-09", "began": onset_date("2026-09", today)}
+    html, _ = report.build(_profiled_diary(began), who="alex@example.org", today=today, pdf=False, profile=profile)
+    first = html.index("Alex Example")
+    assert first < html.index("born 2002 (24 this year)") < html.index("female") < html.index("How often")
+    warning = html.index("Warning signs logged")
+    assert warning < html.index("How often") and "Muscle wasting" in html[warning : html.index("How often")]
+    expected = assess(evidence=[{"id": "muscle_wasting", "state": "present"}], age=24, sex="female").triage
+    assert expected.time_frame in html[warning:]
+    box = html[html.index("Medicine started shortly before") : html.index("How often")]
+    assert "Salbutamol" in box and "about 3 weeks before" in box and "Levothyroxine" not in box
+    assert "Reported by the person: <strong>2026-09</strong>" in html and "not asked" not in html
+
+
+def test_onset_falls_back_to_the_first_entry() -> None:
+    """Without a reported start, medicines are measured against the diary's first episode."""
+    began = date(2026, 9, 1)
+    ctx = report.context(_profiled_diary(began), analysis.analyse(_profiled_diary(began)), who="x", today=began)
+    assert ctx["onset"] == began and ctx["onset_source"] == "diary"
+    assert [m["name"] for m in ctx["near_onset"]] == ["Salbutamol"]

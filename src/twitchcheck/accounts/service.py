@@ -15,7 +15,6 @@ password or recovering the account signs out every other session and token.
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 import secrets
 from dataclasses import dataclass
@@ -253,7 +252,17 @@ def end_session(session: Session, *, cookie: str) -> None:
 
 def delete_account(session: Session, *, user_id: int) -> None:
     """Delete the user and everything they stored (explicitly, not relying on cascades)."""
-    models = (m.Episode, m.Day, m.Medication, m.Symptom, m.SavedAssessment, m.ApiToken, m.WebSession, m.RecoveryCode)
+    models = (
+        m.Episode,
+        m.Day,
+        m.Medication,
+        m.Symptom,
+        m.SavedAssessment,
+        m.TremorRecording,
+        m.ApiToken,
+        m.WebSession,
+        m.RecoveryCode,
+    )
     for model in models:
         session.execute(delete(model).where(model.user_id == user_id))
     session.execute(delete(m.User).where(m.User.id == user_id))
@@ -292,7 +301,7 @@ def _system_timezone() -> str:
     """The IANA time zone name of this computer, or UTC."""
     from pathlib import Path
 
-    if tz := os.environ.get("TZ", "").lstrip(":"):
+    if tz := (settings().system_timezone or "").lstrip(":"):
         return tz
     try:
         link = Path("/etc/localtime").resolve()

@@ -3,7 +3,9 @@
 Shaped like a doctor's Q&A page: the reply, "more information", and similar questions. The FAQ
 (``kb/data/faq.yaml``) is searched by meaning: TF-IDF cosine similarity over words and word pairs
 plus character n-grams (robust to typos and word forms), with scikit-learn. Below a threshold the
-page says honestly that no curated answer fits.
+page says honestly that no curated answer fits. A question that names a feared disease ("is it
+ALS?") gets the entry about that disease (``feared`` in the FAQ), whatever else it mentions. The
+reply and the more information carry numbered source markers (``kb/citations.py``).
 """
 
 from __future__ import annotations
@@ -15,9 +17,9 @@ from typing import Any, Protocol
 import numpy as np
 from numpy.typing import NDArray
 
-from twitchcheck.answers.words import source_list
 from twitchcheck.errors import TwitchcheckError
-from twitchcheck.kb.faq import FaqEntry, default_faq
+from twitchcheck.kb.citations import Citations
+from twitchcheck.kb.faq import FaqEntry, default_faq, fear_answers
 from twitchcheck.service import default_engine
 
 SIMILAR = 5
@@ -29,6 +31,7 @@ NO_MATCH = (
     "nearest it has. If you are describing your own twitching, the assessment can help more."
 )
 MAX_QUESTION = 1_000
+REPLY_REFS = 3  # the short reply cites an entry's first sources; the more information cites them all
 
 Matrix = NDArray[np.float64]
 
@@ -95,13 +98,17 @@ def searcher() -> Searcher:
 
 def _entry_view(entry: FaqEntry) -> dict[str, Any]:
     kb = default_engine().kb
+    cites = Citations(kb)
+    answer_refs = cites.cite(entry.sources, REPLY_REFS)
     return {
         "id": entry.id,
         "question": entry.question,
         "answer": entry.answer,
+        "answer_refs": answer_refs,
         "more_information": entry.more_information,
+        "more_information_refs": cites.cite(entry.sources),
         "conditions": [{"id": c, "name": kb.conditions[c].lay_name} for c in entry.conditions],
-        "sources": source_list(kb, entry.sources),
+        "sources": cites.sources(),
     }
 
 
@@ -125,8 +132,10 @@ def ask(question: str) -> dict[str, Any]:
     s = searcher()
     scores = s.index.scores(text)
     order = [int(i) for i in np.argsort(-scores, kind="stable")]
+    feared = fear_answers(text, s.entries)
+    order = feared + [i for i in order if i not in feared]
     best = order[0]
-    matched = bool(scores[best] >= s.index.threshold)
+    matched = bool(feared) or bool(scores[best] >= s.index.threshold)
     similar_ids = order[1 : SIMILAR + 1] if matched else order[:SIMILAR]
     out: dict[str, Any] = {
         "question": text,
@@ -140,11 +149,23 @@ def ask(question: str) -> dict[str, Any]:
             "reply": entry["answer"],
             "more_information": entry["more_information"],
             "match": _brief(s.entries[best], float(scores[best])),
+            "feared": bool(feared),
+            "reply_refs": entry["answer_refs"],
+            "more_information_refs": entry["more_information_refs"],
             "conditions": entry["conditions"],
             "sources": entry["sources"],
         }
     else:
-        out |= {"reply": NO_MATCH, "more_information": None, "match": None, "conditions": [], "sources": []}
+        out |= {
+            "reply": NO_MATCH,
+            "more_information": None,
+            "match": None,
+            "feared": False,
+            "reply_refs": [],
+            "more_information_refs": [],
+            "conditions": [],
+            "sources": [],
+        }
     return out
 
 

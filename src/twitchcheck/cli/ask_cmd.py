@@ -7,19 +7,27 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from twitchcheck.cli.errors import fail
 
 
+def _markers(refs: list[dict[str, Any]] | None) -> str:
+    """Numbered source markers, as on the web page: ' [1][2]'."""
+    return (" " + "".join(f"[{r['n']}]" for r in refs)) if refs else ""
+
+
 def render_answer(answer: dict[str, Any], console: Console) -> None:
-    """The reply, more information, sources and similar questions, as readable text."""
+    """The reply and more information with source markers, the numbered sources and similar questions."""
     if answer["matched"]:
-        console.print(f"[bold]{answer['match']['question']}[/bold]")
-    console.print(answer["reply"])
+        console.print(f"[bold]{escape(answer['match']['question'])}[/bold]")
+    console.print(escape(answer["reply"] + _markers(answer.get("reply_refs"))))
     if answer.get("more_information"):
-        console.print(f"\n{answer['more_information']}")
+        console.print("\n" + escape(answer["more_information"] + _markers(answer.get("more_information_refs"))))
     if answer["sources"]:
-        console.print("\nSources: " + "; ".join(s["title"] for s in answer["sources"]))
+        console.print("\nSources:")
+        for s in answer["sources"]:
+            console.print(escape(f"  [{s['n']}] {s['title']}" + (f" {s['url']}" if s.get("url") else "")))
     if answer["similar"]:
         console.print("\nSimilar questions:")
         for entry in answer["similar"]:

@@ -3,7 +3,8 @@
 The diary lives in the database of ``TWITCHCHECK_DATABASE_URL`` (default: a SQLite file in your
 data folder). ``add`` logs an episode, ``day``/``med``/``symptom``/``save-assessment`` log the rest,
 ``list`` and ``analysis`` show it, ``report`` writes the doctor report (PDF or HTML), and
-``export``/``import`` move it (JSON and CSV round-trip exactly; FHIR for health records).
+``export``/``import`` move it (JSON and CSV round-trip exactly; FHIR for health records);
+``tremor add|list|delete`` keeps phone tremor measurements (``diary_tremor_cmd``).
 """
 
 from __future__ import annotations
@@ -286,11 +287,15 @@ def report(
     from twitchcheck.diary import frames
     from twitchcheck.diary import report as report_mod
     from twitchcheck.diary import service as svc
+    from twitchcheck.diary.profile import header
 
     with _diary(as_json) as (session, user):
         tables = frames.load(session, user_id=user.id, timezone=user.timezone)
         today = svc.local_today(user.timezone)
-    html, pdf = report_mod.build(tables, who="local profile", today=today, pdf=out.suffix.lower() != ".html")
+        profile = header(user, today)
+    html, pdf = report_mod.build(
+        tables, who="local profile", today=today, pdf=out.suffix.lower() != ".html", profile=profile
+    )
     try:
         if pdf is None:
             out.write_text(html, encoding="utf-8")
@@ -345,3 +350,13 @@ def import_file(file: Annotated[Path, typer.Argument(help="a JSON or CSV export"
         counts = importer.import_data(session, user=user, data=export_mod.parse_upload(body))
     summary = "; ".join(f"{k} {v['added']} added, {v['updated']} updated" for k, v in counts.items())
     _echo({"imported": counts}, as_json, f"imported: {summary}")
+
+
+def _add_tremor_commands() -> None:
+    """``diary tremor add|list|delete`` (in their own module, which uses the helpers above)."""
+    from twitchcheck.cli.diary_tremor_cmd import app as tremor_app
+
+    app.add_typer(tremor_app, name="tremor", help="Tremor measurements: add a recording (--csv), list, delete.")
+
+
+_add_tremor_commands()

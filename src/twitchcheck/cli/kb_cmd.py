@@ -13,7 +13,7 @@ from pydantic import BaseModel
 from rich.console import Console
 
 from twitchcheck.cli.errors import fail
-from twitchcheck.kb.check import integrity_faults
+from twitchcheck.kb.check import guide_faults, integrity_faults
 from twitchcheck.kb.loader import DATA_DIR, KnowledgeBase, read_knowledge_base
 
 app = typer.Typer(help="Check the knowledge base and show its entries.", no_args_is_help=True)
@@ -28,7 +28,7 @@ def check(
     if kb is not None:
         from twitchcheck.nlp import lexicon_faults
 
-        faults += integrity_faults(kb, hpo=hpo) + lexicon_faults(kb)
+        faults += integrity_faults(kb, hpo=hpo) + lexicon_faults(kb) + guide_faults(kb)
     console = Console(stderr=bool(faults))
     if kb is not None:
         console.print(

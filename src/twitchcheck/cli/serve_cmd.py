@@ -6,8 +6,6 @@ from typing import Annotated
 
 import typer
 
-from twitchcheck.cli.errors import fail
-
 
 def serve(
     host: Annotated[str, typer.Option("--host", help="address to listen on")] = "127.0.0.1",
@@ -18,13 +16,8 @@ def serve(
     ] = False,
 ) -> None:
     """Start the web app: the pages, and the JSON API under /api/v1 (OpenAPI at /openapi.json)."""
-    try:
-        import uvicorn
-    except ImportError:
-        fail(
-            "missing_dependency",
-            "the web app needs uvicorn and fastapi (install fastapi, uvicorn, jinja2 and python-multipart)",
-        )
+    import uvicorn
+
     typer.echo(f"twitchcheck: serving on http://{host}:{port}  (Ctrl+C to stop)", err=True)
     uvicorn.run(
         "twitchcheck.web.app:create_app",

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from twitchcheck.diary import vocab
+from twitchcheck.diary import plain, vocab
 from twitchcheck.diary.frames import DiaryFrames
 from twitchcheck.diary.stats import MIN_TREND_ACTIVE_DAYS, MIN_TREND_DAYS, MIN_TREND_EPISODES, poisson_trend, rate_ratio
 
@@ -45,6 +45,7 @@ class Factor:
     column: str
     threshold: float
     below: bool = False
+    plain: str = ""  # the factor in a sentence: "days with {plain}"
 
     def flag(self, values: pd.Series) -> pd.Series:
         """Whether each (known) value counts as 'with the factor'."""
@@ -52,11 +53,17 @@ class Factor:
 
 
 FACTORS: tuple[Factor, ...] = (
-    Factor("short_sleep", "Slept under 6 hours", "sleep_hours", 6, below=True),
-    Factor("caffeine", "Caffeine 200 mg or more (about 2 coffees)", "caffeine_mg", 200),
-    Factor("alcohol", "Any alcohol", "alcohol_units", 0.5),
-    Factor("stress", "Stress 6/10 or more", "stress", 6),
-    Factor("exercise", "Exercise 30 minutes or more", "exercise_minutes", 30),
+    Factor("short_sleep", "Slept under 6 hours", "sleep_hours", 6, below=True, plain="under 6 hours' sleep"),
+    Factor(
+        "caffeine",
+        "Caffeine 200 mg or more (about 2 coffees)",
+        "caffeine_mg",
+        200,
+        plain="2 or more coffees' worth of caffeine (200 mg)",
+    ),
+    Factor("alcohol", "Any alcohol", "alcohol_units", 0.5, plain="any alcohol"),
+    Factor("stress", "Stress 6/10 or more", "stress", 6, plain="stress of 6/10 or more"),
+    Factor("exercise", "Exercise 30 minutes or more", "exercise_minutes", 30, plain="30 minutes' exercise or more"),
 )
 
 
@@ -122,6 +129,7 @@ def _compare(
 def _trigger_rows(frames: DiaryFrames, counts: pd.Series) -> list[dict[str, Any]]:
     days = frames.days
     flags: list[tuple[str, str, str, pd.Series]] = []
+    plain_labels = {f.key: f.plain for f in FACTORS}
     for factor in FACTORS:
         known = days[factor.column].dropna()
         flags.append((factor.key, factor.label, factor.column, factor.flag(known)))
@@ -145,6 +153,8 @@ def _trigger_rows(frames: DiaryFrames, counts: pd.Series) -> list[dict[str, Any]
             row = {"factor": key, "label": label, "column": column, "lag": lag_name}
             rows.append(row | _compare(outcome[mask], outcome[~mask], MIN_DAYS))
     _holm(rows)
+    for row in rows:
+        row["plain"] = plain.trigger_sentence(row, plain_labels.get(row["factor"]) or row["factor"].split(":", 1)[-1])
     rows.sort(key=lambda r: (r["status"] != "ok", not r.get("clear"), -abs(np.log(r.get("rate_ratio") or 1))))
     return rows
 
@@ -214,7 +224,9 @@ def before_after(counts: pd.Series, when: date, label: str, kind: str = "custom"
     compared["days_after"], compared["days_before"] = compared.pop("days_with"), compared.pop("days_without")
     if compared["status"] == "ok":
         compared["mean_after"], compared["mean_before"] = compared.pop("mean_with"), compared.pop("mean_without")
-    return row | compared
+    out = row | compared
+    out["plain"] = plain.change_sentence(out)
+    return out
 
 
 def _by_body_part(episodes: pd.DataFrame) -> list[dict[str, Any]]:
@@ -299,14 +311,15 @@ def _trend_row(trend: Any) -> dict[str, Any]:
             f"not enough data for a trend: needs at least {MIN_TREND_DAYS} days, {MIN_TREND_EPISODES} episodes "
             f"on {MIN_TREND_ACTIVE_DAYS} or more different days, spread enough to fit"
         )
-        return {"status": "not_enough_data", "message": message}
-    return {
+        return {"status": "not_enough_data", "message": message, "plain": plain.trend_sentence(None)}
+    row = {
         "status": "ok",
         "rate_ratio_per_30_days": significant(trend.ratio),
         "ci95": [significant(trend.low), significant(trend.high)],
         "p_value": _r(trend.p_value, 4),
         "direction": trend.direction,
     }
+    return row | {"plain": plain.trend_sentence(row)}
 
 
 def analyse(

@@ -23,11 +23,12 @@ from sqlalchemy.orm import Session
 
 from twitchcheck.diary import models as m
 from twitchcheck.diary import service as svc
+from twitchcheck.diary import tremor_store
 from twitchcheck.diary.records import DayOut, EpisodeOut, MedicationOut, SymptomOut
 from twitchcheck.errors import TwitchcheckError
 
 FORMAT, VERSION = "twitchcheck-diary", 1
-KINDS = ("episodes", "days", "medications", "symptoms", "assessments")
+KINDS = ("episodes", "days", "medications", "symptoms", "assessments", "tremors")
 EPISODE_FIELDS = ("uid", "occurred_at", "body_part", "side", "movement", "count", "duration_s", "intensity", "notes")
 DAY_FIELDS = (
     "date",
@@ -67,12 +68,33 @@ CSV_COLUMNS = (
     "notes",
     "saved_at",
     "assessment",
+    # tremor measurements (duration_s is shared with episodes)
+    "recorded_at",
+    "task",
+    "verdict",
+    "frequency_hz",
+    "amplitude_m_s2",
+    "displacement_cm",
+    "frequency_sd_hz",
+    "steady",
+    "stands_out",
+    "detection_limit_m_s2",
+    "sample_rate_hz",
+    "summary",
+    "spectrum",
+    "trace",
+    "evidence",
+    "note",
 )
 INTEGERS = {"count", "intensity", "stress", "severity"}
 FLOATS = {"duration_s", "sleep_hours", "caffeine_mg", "alcohol_units", "exercise_minutes"}
+FLOATS |= {"frequency_hz", "amplitude_m_s2", "displacement_cm", "frequency_sd_hz", "detection_limit_m_s2"}
+FLOATS |= {"sample_rate_hz"}
+BOOLEANS = {"steady", "stands_out"}
+JSON_CELLS = {"assessment", "spectrum", "trace", "evidence"}
 NUMBERS = INTEGERS | FLOATS
 RECORD = {"episode": "episodes", "day": "days", "medication": "medications", "symptom": "symptoms"}
-RECORD |= {"assessment": "assessments"}
+RECORD |= {"assessment": "assessments", "tremor": "tremors"}
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 QUOTE = "'"
 MAX_CSV_FIELD = csv.field_size_limit()  # 128 KB: far more than any cell of an export
@@ -112,6 +134,10 @@ def collect(session: Session, *, user: m.User) -> dict[str, Any]:
             {"uid": r.uid, "saved_at": svc.iso(r.saved_at.replace(tzinfo=svc.UTC)), "assessment": r.data}
             for r in sorted(svc.ASSESSMENTS.list(session, user_id=user.id), key=lambda r: (r.saved_at, r.uid))
         ],
+        "tremors": [
+            tremor_store.export_row(r)
+            for r in sorted(tremor_store.list_tremors(session, user_id=user.id), key=lambda r: (r.recorded_at, r.uid))
+        ],
     }
 
 
@@ -120,9 +146,11 @@ def to_json(data: dict[str, Any]) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, column: str = "") -> str:
     if value is None:
         return ""
+    if column in JSON_CELLS:
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, float):
@@ -140,8 +168,8 @@ def to_csv(data: dict[str, Any]) -> str:
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for record, kind in RECORD.items():
-        for row in data[kind]:
-            cells = {k: _cell(v) if k in NUMBERS else neutralise_cell(_cell(v)) for k, v in row.items()}
+        for row in data.get(kind, []):  # an export from before tremor measurements has no 'tremors'
+            cells = {k: _cell(v, k) if k in NUMBERS else neutralise_cell(_cell(v, k)) for k, v in row.items()}
             writer.writerow({"record": record, **cells})
     return buffer.getvalue()
 
@@ -159,7 +187,9 @@ def _typed(column: str, text: str) -> Any:
             return float(text)
     except ValueError:
         return text
-    if column == "assessment":
+    if column in BOOLEANS:
+        return {"true": True, "false": False}.get(text, text)
+    if column in JSON_CELLS:
         try:
             return json.loads(text)
         except (json.JSONDecodeError, RecursionError):
@@ -182,6 +212,7 @@ def from_csv(text: str) -> dict[str, Any]:
     data: dict[str, Any] = {"format": FORMAT, "version": VERSION} | {kind: [] for kind in KINDS}
     fields = {"episodes": EPISODE_FIELDS, "days": DAY_FIELDS, "medications": MEDICATION_FIELDS}
     fields |= {"symptoms": SYMPTOM_FIELDS, "assessments": ("uid", "saved_at", "assessment")}
+    fields |= {"tremors": tremor_store.EXPORT_FIELDS}
     for number, row in _csv_rows(reader):
         kind = RECORD.get((row.get("record") or "").strip())
         if kind is None:

@@ -5,6 +5,8 @@
   its SNOMED CT body structure (the knowledge base's ``body_sites.yaml``), laterality, intensity, count, duration.
 - Observation per recorded day (sleep as LOINC 93832-4, the other factors as components) and per
   other symptom.
+- Observation per tremor measurement: SNOMED CT 26079004 (tremor), the verdict as its value, and
+  frequency (Hz), RMS acceleration (m/s2) and estimated movement (cm) as UCUM quantities.
 - MedicationStatement per medicine; QuestionnaireResponse per saved assessment (each answer,
   then the triage level and the likeliest causes).
 
@@ -175,6 +177,63 @@ def symptom_observation(row: dict[str, Any], patient: str) -> dict[str, Any]:
     return resource
 
 
+TREMOR_SNOMED = {"system": SNOMED, "code": "26079004", "display": "Tremor"}
+TREMOR_TASKS = {"rest": "At rest", "postural": "Arms held out (postural)", "kinetic": "Finger to nose (kinetic)"}
+TREMOR_VERDICTS = {
+    "tremor": "A tremor stood out of the sensor's noise",
+    "physiological": "Only a rhythm smaller than a visible tremor",
+    "none": "No rhythm above the sensor's noise",
+}
+
+
+def _quantity(value: float, unit: str, code: str) -> dict[str, Any]:
+    return {"value": value, "unit": unit, "system": UCUM, "code": code}
+
+
+def tremor_observation(row: dict[str, Any], patient: str) -> dict[str, Any]:
+    """A phone tremor measurement as an Observation: the verdict, then frequency (Hz), size and steadiness."""
+    components: list[dict[str, Any]] = []
+    if row.get("task"):
+        components.append({"code": _local("task", "Task"), "valueString": TREMOR_TASKS[row["task"]]})
+    if row.get("frequency_hz") is not None:
+        quantity = _quantity(row["frequency_hz"], "Hz", "Hz")
+        components.append({"code": _local("frequency", "Tremor frequency"), "valueQuantity": quantity})
+    if row.get("amplitude_m_s2") is not None:
+        quantity = _quantity(row["amplitude_m_s2"], "m/s2", "m/s2")
+        components.append(
+            {"code": _local("amplitude", "Tremor amplitude (RMS acceleration)"), "valueQuantity": quantity}
+        )
+    if row.get("displacement_cm") is not None:
+        quantity = _quantity(row["displacement_cm"], "cm", "cm")
+        components.append(
+            {"code": _local("displacement", "Estimated movement (peak to peak)"), "valueQuantity": quantity}
+        )
+    if row.get("steady") is not None:
+        components.append({"code": _local("steady", "Frequency steady"), "valueBoolean": row["steady"]})
+    limit = _quantity(row["detection_limit_m_s2"], "m/s2", "m/s2")
+    components.append(
+        {"code": _local("detection-limit", "Smallest tremor this recording could show"), "valueQuantity": limit}
+    )
+    resource: dict[str, Any] = {
+        "resourceType": "Observation",
+        "id": str(uuid.UUID(hex=row["uid"])),
+        "status": "final",
+        "category": _category("exam", "Exam"),
+        "code": {
+            "coding": [TREMOR_SNOMED, {"system": LOCAL, "code": "tremor-measurement", "display": "Tremor measured"}],
+            "text": "Tremor measured with a phone accelerometer",
+        },
+        "subject": {"reference": patient},
+        "effectiveDateTime": row["recorded_at"],
+        "valueCodeableConcept": _local(f"verdict-{row['verdict']}", TREMOR_VERDICTS[row["verdict"]]),
+        "method": {"text": f"Phone accelerometer, {row['duration_s']:g} s at {row['sample_rate_hz']:g} samples/s"},
+        "component": components,
+    }
+    if row.get("note"):
+        resource["note"] = [{"text": row["note"]}]
+    return resource
+
+
 def medication_statement(row: dict[str, Any], patient: str, today: str) -> dict[str, Any]:
     """A medicine as a MedicationStatement (active, or completed once its stop date has passed)."""
     period = {"start": row["start"]} | ({"end": row["stop"]} if row.get("stop") else {})
@@ -261,6 +320,7 @@ def bundle(export: dict[str, Any], *, user_uid: str, now: datetime | None = None
     resources += [symptom_observation(s, patient) for s in export["symptoms"]]
     resources += [medication_statement(r, patient, now.date().isoformat()) for r in export["medications"]]
     resources += [questionnaire_response(a, patient) for a in export["assessments"]]
+    resources += [tremor_observation(t, patient) for t in export.get("tremors", [])]
     out = {
         "resourceType": "Bundle",
         "id": str(uuid.uuid4()),

@@ -16,6 +16,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from twitchcheck.diary import models as m
+from twitchcheck.diary import tremor_store
 
 EPISODE_COLUMNS = ["occurred_at", "utc_offset_min", "body_part", "side", "movement", "count", "duration_s", "intensity"]
 FACTOR_COLUMNS = ["sleep_hours", "caffeine_mg", "alcohol_units", "stress", "exercise_minutes"]
@@ -31,6 +32,7 @@ class DiaryFrames:
     symptoms: list[dict[str, Any]] = field(default_factory=list)
     assessments: list[dict[str, Any]] = field(default_factory=list)
     timezone: str = "UTC"
+    tremors: list[dict[str, Any]] = field(default_factory=list)  # phone measurements, in export form
 
 
 def _episodes_frame(rows: Iterable[Any]) -> pd.DataFrame:
@@ -64,6 +66,7 @@ def build(
     symptoms: Iterable[Mapping[str, Any]] = (),
     assessments: Iterable[Mapping[str, Any]] = (),
     timezone: str = "UTC",
+    tremors: Iterable[Mapping[str, Any]] = (),
 ) -> DiaryFrames:
     """Tables from plain records (episodes with an aware or naive-UTC ``occurred_at``)."""
     rows = []
@@ -94,6 +97,7 @@ def build(
         symptoms=[{**x, "date": _as_date(x["date"])} for x in symptoms],
         assessments=[dict(a) for a in assessments],
         timezone=timezone,
+        tremors=[dict(t) for t in tremors],
     )
 
 
@@ -114,6 +118,7 @@ def load(session: Session, *, user_id: int, timezone: str = "UTC") -> DiaryFrame
     saved = session.scalars(
         select(m.SavedAssessment).where(m.SavedAssessment.user_id == user_id).order_by(m.SavedAssessment.saved_at)
     )
+    tremors = [tremor_store.export_row(r) for r in tremor_store.list_tremors(session, user_id=user_id)]
     return DiaryFrames(
         episodes=_episodes_frame(episodes),
         days=_days_frame(days),
@@ -121,4 +126,5 @@ def load(session: Session, *, user_id: int, timezone: str = "UTC") -> DiaryFrame
         symptoms=[{"date": r.date, "symptom": r.symptom, "severity": r.severity, "notes": r.notes} for r in symptoms],
         assessments=[{"saved_at": r.saved_at, "data": r.data} for r in saved],
         timezone=timezone,
+        tremors=tremors,
     )

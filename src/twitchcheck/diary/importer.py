@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from twitchcheck.diary import models as m
 from twitchcheck.diary import service as svc
+from twitchcheck.diary import tremor_store
 from twitchcheck.diary.schemas import (
     UID_PATTERN,
     DayIn,
@@ -31,7 +32,7 @@ from twitchcheck.diary.schemas import (
 )
 from twitchcheck.errors import TwitchcheckError
 
-KINDS = ("episodes", "days", "medications", "symptoms", "assessments")
+KINDS = ("episodes", "days", "medications", "symptoms", "assessments", "tremors")
 MAX_PROBLEMS = 50
 CHUNK = 500
 
@@ -45,6 +46,7 @@ class Prepared:
     medications: list[dict[str, Any]] = field(default_factory=list)
     symptoms: list[dict[str, Any]] = field(default_factory=list)
     assessments: list[dict[str, Any]] = field(default_factory=list)
+    tremors: list[dict[str, Any]] = field(default_factory=list)
 
 
 def _problem(exc: Exception) -> list[dict[str, str]]:
@@ -121,12 +123,14 @@ def _check_row(kind: str, row: Any, timezone: str, prepared: Prepared) -> None:
         prepared.medications.append(_record(MedicationIn, row, timezone))
     elif kind == "symptoms":
         prepared.symptoms.append(_record(SymptomIn, row, timezone))
+    elif kind == "tremors":
+        prepared.tremors.append(tremor_store.row_values(parse(tremor_store.TremorEntry, row), timezone))
     else:
         prepared.assessments.append(_assessment(row))
 
 
 def _duplicate_uids(prepared: Prepared, problems: list[dict[str, str]]) -> None:
-    for kind in ("episodes", "medications", "symptoms", "assessments"):
+    for kind in ("episodes", "medications", "symptoms", "assessments", "tremors"):
         seen: set[str] = set()
         for i, row in enumerate(getattr(prepared, kind)):
             uid = row.get("uid")
@@ -223,6 +227,9 @@ def store(session: Session, *, user: m.User, prepared: Prepared) -> dict[str, di
         counts[kind] = _upsert(session, model, "uid", rows, user.id, on_insert={"created_at": now})
     counts["assessments"] = _upsert(
         session, m.SavedAssessment, "uid", prepared.assessments, user.id, kept=("saved_at",)
+    )
+    counts["tremors"] = _upsert(
+        session, m.TremorRecording, "uid", prepared.tremors, user.id, on_insert={"created_at": now}
     )
     return counts
 

@@ -59,6 +59,12 @@ class User(Base):
     is_local: Mapped[bool] = mapped_column(Boolean, default=False)
     timezone: Mapped[str] = mapped_column(String(64), default="UTC")
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
+    # The doctor report's header (all optional): a name to show, year of birth, sex, and when the
+    # twitching began in the person's own words or as a date ("2026-10-15", "2026-10", "mid October").
+    display_name: Mapped[str | None] = mapped_column(String(200))
+    birth_year: Mapped[int | None] = mapped_column(Integer)
+    sex: Mapped[str | None] = mapped_column(String(8))
+    twitching_began: Mapped[str | None] = mapped_column(String(200))
 
 
 class ApiToken(Base):
@@ -155,6 +161,10 @@ class Day(Base):
     exercise_minutes: Mapped[float | None] = mapped_column(Float)
     supplements: Mapped[list[str]] = mapped_column(JSON, default=list)
     notes: Mapped[str | None] = mapped_column(Text)
+    # The drinks tapped on the day form (caffeine_mg holds the day's total, these only refill the form).
+    coffee_cups: Mapped[int | None] = mapped_column(Integer)
+    tea_cups: Mapped[int | None] = mapped_column(Integer)
+    energy_drinks: Mapped[int | None] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow)
 
 
@@ -200,3 +210,41 @@ class SavedAssessment(Base):
     saved_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)
     triage_level: Mapped[str] = mapped_column(String(16))
     data: Mapped[dict[str, Any]] = mapped_column(JSON)
+
+
+class TremorRecording(Base):
+    """One phone tremor measurement (``twitchcheck.tremor``): its numbers, a small spectrum and trace, a note.
+
+    ``task`` is how it was recorded (rest, postural = arms out, kinetic = finger to nose; null when not
+    said). ``frequency_hz``, ``amplitude_m_s2`` and ``displacement_cm`` are null when no tremor stood out;
+    ``stands_out`` says whether any rhythm rose above the sensor's noise (a visible tremor or the
+    normal tiny one). ``spectrum`` and ``trace`` are downsampled for plots, not for re-analysis.
+    """
+
+    __tablename__ = "tremor_recordings"
+    __table_args__ = (
+        UniqueConstraint("user_id", "uid", name="uq_tremor_recordings_user_uid"),
+        Index("ix_tremor_recordings_user_time", "user_id", "recorded_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    uid: Mapped[str] = mapped_column(String(32), default=new_uid)
+    user_id: Mapped[int] = _owner()
+    recorded_at: Mapped[datetime] = mapped_column(DateTime)
+    utc_offset_min: Mapped[int] = mapped_column(Integer, default=0)
+    task: Mapped[str | None] = mapped_column(String(16))
+    verdict: Mapped[str] = mapped_column(String(16))
+    frequency_hz: Mapped[float | None] = mapped_column(Float)
+    amplitude_m_s2: Mapped[float | None] = mapped_column(Float)
+    displacement_cm: Mapped[float | None] = mapped_column(Float)
+    frequency_sd_hz: Mapped[float | None] = mapped_column(Float)
+    steady: Mapped[bool | None] = mapped_column(Boolean)
+    stands_out: Mapped[bool] = mapped_column(Boolean)
+    detection_limit_m_s2: Mapped[float] = mapped_column(Float)
+    sample_rate_hz: Mapped[float] = mapped_column(Float)
+    duration_s: Mapped[float] = mapped_column(Float)
+    summary: Mapped[str] = mapped_column(Text)
+    spectrum: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    trace: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    evidence: Mapped[list[Any]] = mapped_column(JSON, default=list)
+    note: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow)

@@ -8,7 +8,9 @@ has a title and labelled axes, so it reads without the page around it.
 from __future__ import annotations
 
 import io
+import textwrap
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import matplotlib
@@ -34,9 +36,39 @@ STYLE: Any = {
 }
 
 
+@dataclass(frozen=True)
+class Look:
+    """Sizes for a medium: the printed report (A4 width) or a screen that may be a 390 px phone.
+
+    On screen a chart is shown at most ``width`` inches wide, and on a phone about 358 CSS px: with
+    text of ``small`` points or more in a ``width``-inch figure, no text renders under 12 px there.
+    """
+
+    width: float  # inches, for the wide charts (timeline, triggers)
+    half: float  # inches, for the charts shown in pairs (places, hours)
+    font: float  # points: axis labels and titles
+    small: float  # points: ticks, legends, annotations
+    wrap: int  # characters per line of a trigger label
+
+
+PRINT = Look(width=7.0, half=3.4, font=9, small=7, wrap=60)
+SCREEN = Look(width=4.0, half=3.4, font=11.5, small=11.5, wrap=22)
+
+
 def _figure(width: float = 7.0, height: float = 2.6) -> Figure:
     with plt.rc_context(STYLE):
         return Figure(figsize=(width, height), dpi=100, layout="constrained")
+
+
+def _style(look: Look) -> Any:
+    return STYLE | {
+        "font.size": look.font,
+        "axes.titlesize": look.font + 1,
+        "axes.labelsize": look.font,
+        "xtick.labelsize": look.small,
+        "ytick.labelsize": look.small,
+        "legend.fontsize": look.small,
+    }
 
 
 def _render(fig: Figure, fmt: str) -> bytes:
@@ -58,10 +90,10 @@ def _ratio_axis(ax: Any) -> None:
     ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _pos: f"{v:g}×"))
 
 
-def timeline(counts: pd.Series, analysis: dict[str, Any]) -> Figure:
+def timeline(counts: pd.Series, analysis: dict[str, Any], look: Look = PRINT) -> Figure:
     """Episodes per day (weekly bars for long diaries), the 7-day average, mean intensity, and changes."""
-    with plt.rc_context(STYLE):
-        fig = _figure()
+    with plt.rc_context(_style(look)):
+        fig = _figure(look.width, 2.6 if look is PRINT else 3.2)
         ax = fig.add_subplot()
         if counts.empty:
             ax.text(0.5, 0.5, "No episodes yet", ha="center", va="center", transform=ax.transAxes)
@@ -75,7 +107,7 @@ def timeline(counts: pd.Series, analysis: dict[str, Any]) -> Figure:
         if not long:
             smooth = counts.rolling(7, min_periods=1).mean()
             ax.plot(smooth.index, smooth.to_numpy(), color=BLUE, linewidth=1.6, label="7-day average")
-        ax.set_ylabel("episodes per day" + (" (weekly mean)" if long else ""))
+        ax.set_ylabel(("episodes per day" if look is PRINT else "a day") + (" (weekly mean)" if long else ""))
         weekly = [w for w in analysis.get("weekly", []) if w["mean_intensity"] is not None]
         if weekly:
             twin = ax.twinx()
@@ -89,7 +121,7 @@ def timeline(counts: pd.Series, analysis: dict[str, Any]) -> Figure:
                 label="mean intensity (0-10)",
             )
             twin.set_ylim(0, 10.5)
-            twin.set_ylabel("intensity (0-10)", color=VERMILION)
+            twin.set_ylabel("intensity (0-10)" if look is PRINT else "intensity", color=VERMILION)
             twin.spines["top"].set_visible(False)
         for number, change in enumerate(analysis.get("changes", [])[:9], start=1):
             when = pd.Timestamp(change["date"])
@@ -101,26 +133,29 @@ def timeline(counts: pd.Series, analysis: dict[str, Any]) -> Figure:
                     xycoords=("data", "axes fraction"),
                     ha="center",
                     va="bottom",
-                    fontsize=7,
+                    fontsize=look.small,
                     color=GREEN,
                     fontweight="bold",
                 )
-        from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+        from matplotlib.dates import AutoDateLocator, ConciseDateFormatter, DateLocator, DayLocator
 
-        locator = AutoDateLocator(maxticks=8)
+        # A day or two get one tick a day (the automatic choice warns and guesses there).
+        locator: DateLocator = DayLocator() if len(counts) < 3 else AutoDateLocator(maxticks=8 if look is PRINT else 4)
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
-        ax.set_title("Episodes over time" + ("  (green lines: numbered changes)" if analysis.get("changes") else ""))
+        changes_note = "  (green lines: numbered changes)" if analysis.get("changes") and look is PRINT else ""
+        ax.set_title("Episodes over time" + changes_note)
         handles = [h for a in fig.axes for h in a.get_legend_handles_labels()[0]]
-        fig.legend(handles=handles, loc="outside lower center", ncols=3, fontsize=7, frameon=False)
+        columns = 3 if look is PRINT else 1
+        fig.legend(handles=handles, loc="outside lower center", ncols=columns, fontsize=look.small, frameon=False)
         return fig
 
 
-def places(analysis: dict[str, Any]) -> Figure:
+def places(analysis: dict[str, Any], look: Look = PRINT) -> Figure:
     """Episodes by body part, split by side."""
     rows = analysis.get("by_body_part", [])[:12][::-1]
-    with plt.rc_context(STYLE):
-        fig = _figure(3.4, 0.45 + 0.28 * max(len(rows), 1))
+    with plt.rc_context(_style(look)):
+        fig = _figure(look.half, (0.45 if look is PRINT else 0.9) + look.font / 32 * max(len(rows), 1))
         ax = fig.add_subplot()
         left = [0.0] * len(rows)
         for side, colour in SIDE_COLOURS.items():
@@ -131,41 +166,47 @@ def places(analysis: dict[str, Any]) -> Figure:
         ax.set_xlabel("episodes")
         ax.set_title("Where")
         if rows:
-            ax.legend(fontsize=7, frameon=False, loc="lower right")
+            ax.legend(fontsize=look.small, frameon=False, loc="lower right")
         return fig
 
 
-def hours(analysis: dict[str, Any]) -> Figure:
+def hours(analysis: dict[str, Any], look: Look = PRINT) -> Figure:
     """Episodes by hour of the day (local time)."""
-    with plt.rc_context(STYLE):
-        fig = _figure(3.4, 1.9)
+    with plt.rc_context(_style(look)):
+        fig = _figure(look.half, 1.9 if look is PRINT else 2.4)
         ax = fig.add_subplot()
         ax.bar(range(24), analysis.get("by_hour", [0] * 24), color=BLUE, width=0.8)
-        ax.set_xticks(range(0, 24, 3))
+        ax.set_xticks(range(0, 24, 3 if look is PRINT else 6))
         ax.set_xlabel("hour of the day")
         ax.set_ylabel("episodes")
         ax.set_title("When in the day")
         return fig
 
 
-def factors(analysis: dict[str, Any]) -> Figure:
+def factors(analysis: dict[str, Any], look: Look = PRINT) -> Figure:
     """Rate ratios (same day and next day) with 95 % CIs, log scale; 1 means no difference."""
     rows = [r for r in analysis.get("triggers", []) if r["status"] == "ok"][:12]
-    with plt.rc_context(STYLE):
-        fig = _figure(7.0, 0.6 + 0.3 * max(len(rows), 2))
+    per_row = 0.3 if look is PRINT else 0.55
+    with plt.rc_context(_style(look)):
+        fig = _figure(look.width, 0.9 + per_row * max(len(rows), 2))
         ax = fig.add_subplot()
         if not rows:
             ax.text(
                 0.5,
                 0.5,
-                f"Not enough days yet (at least {analysis.get('min_days', 3)} with and without)",
+                textwrap.fill(
+                    f"Not enough days yet (at least {analysis.get('min_days', 3)} with and without)", look.wrap + 10
+                ),
                 ha="center",
                 va="center",
                 transform=ax.transAxes,
             )
             ax.set_axis_off()
             return fig
-        labels = [f"{r['label']} ({'next day' if r['lag'] == 'next_day' else 'same day'})" for r in rows][::-1]
+        labels = [
+            textwrap.fill(f"{r['label']} ({'next day' if r['lag'] == 'next_day' else 'same day'})", look.wrap)
+            for r in rows
+        ][::-1]
         for y, row in enumerate(rows[::-1]):
             colour = (VERMILION if row["rate_ratio"] > 1 else GREEN) if row["clear"] else GREY
             low, high = row["ci95"]
@@ -174,13 +215,16 @@ def factors(analysis: dict[str, Any]) -> Figure:
         ax.axvline(1, color="#333333", linewidth=0.8)
         _ratio_axis(ax)
         ax.set_yticks(range(len(labels)), labels)
-        right = ax.twinx()
-        right.set_ylim(ax.get_ylim())
-        values = [f"{r['rate_ratio']:.2g}× ({r['ci95'][0]:.2g}–{r['ci95'][1]:.2g})" for r in rows][::-1]
-        right.set_yticks(range(len(values)), values, fontsize=7)
-        right.tick_params(length=0)
-        right.spines["top"].set_visible(False)
-        ax.set_xlabel("times as many episodes per day as without (95% CI)")
+        if look is PRINT:  # on screen the numbers are in the table under "the numbers"
+            right = ax.twinx()
+            right.set_ylim(ax.get_ylim())
+            values = [f"{r['rate_ratio']:.2g}× ({r['ci95'][0]:.2g}–{r['ci95'][1]:.2g})" for r in rows][::-1]
+            right.set_yticks(range(len(values)), values, fontsize=look.small)
+            right.tick_params(length=0)
+            right.spines["top"].set_visible(False)
+        ax.set_xlabel(
+            "times as many episodes per day as without (95% CI)" if look is PRINT else "times as many (95% CI)"
+        )
         ax.set_title("Possible triggers")
         return fig
 
@@ -188,9 +232,12 @@ def factors(analysis: dict[str, Any]) -> Figure:
 CHARTS: dict[str, Callable[..., Figure]] = {"places": places, "hours": hours, "factors": factors}
 
 
-def svg(fig: Figure) -> str:
+def svg(fig: Figure, look: Look = PRINT) -> str:
     """The chart as SVG text."""
-    return _render(fig, "svg").decode()
+    buffer = io.BytesIO()
+    with plt.rc_context(_style(look)):
+        fig.savefig(buffer, format="svg", metadata={"Date": None})
+    return buffer.getvalue().decode()
 
 
 def png(fig: Figure, dpi: int = 150) -> bytes:
@@ -207,9 +254,9 @@ def all_pngs(counts: pd.Series, analysis: dict[str, Any], dpi: int = 150) -> dic
     return out
 
 
-def all_svgs(counts: pd.Series, analysis: dict[str, Any]) -> dict[str, str]:
-    """Every chart as SVG text, by name."""
-    out = {"timeline": svg(timeline(counts, analysis))}
+def all_svgs(counts: pd.Series, analysis: dict[str, Any], look: Look = SCREEN) -> dict[str, str]:
+    """Every chart as SVG text, by name (sized for screens, phones included, unless told otherwise)."""
+    out = {"timeline": svg(timeline(counts, analysis, look), look)}
     for name, draw in CHARTS.items():
-        out[name] = svg(draw(analysis))
+        out[name] = svg(draw(analysis, look), look)
     return out

@@ -2,9 +2,10 @@
 
 ``OwnedRecords`` lists, counts, gets, patches and deletes one kind of record, always within one
 person's rows: a record that does not exist and one that belongs to someone else are the same
-``not_found``, so ids reveal nothing. Episodes, days, medicines, other symptoms and saved
-assessments are each one instance (``EPISODES``, ``DAYS`` …). Adding a record and the checks that
-need the person's clock stay in ``service``.
+``not_found``, so ids reveal nothing. Episodes, days, medicines, other symptoms, saved
+assessments and tremor measurements are each one instance (``EPISODES``, ``DAYS`` … ``TREMORS``).
+Adding a record and the checks that need the person's clock stay in ``service`` (``tremor_store``
+for tremor measurements).
 
 Each record is shown (API, pages, command line, export) by one output model (``EpisodeOut`` …),
 made from a stored row by ``of``.
@@ -96,7 +97,8 @@ DAYS = OwnedRecords(m.Day, "day", ("date",), key="date")
 MEDICATIONS = OwnedRecords(m.Medication, "medication", ("start", "id"))
 SYMPTOMS = OwnedRecords(m.Symptom, "symptom", ("date", "id"))
 ASSESSMENTS = OwnedRecords(m.SavedAssessment, "assessment", ("saved_at", "id"))
-ALL = (EPISODES, DAYS, MEDICATIONS, SYMPTOMS, ASSESSMENTS)
+TREMORS = OwnedRecords(m.TremorRecording, "tremor measurement", ("recorded_at", "id"))  # shown by tremor_store
+ALL = (EPISODES, DAYS, MEDICATIONS, SYMPTOMS, ASSESSMENTS, TREMORS)
 
 
 def _utc(moment: Any) -> str:

@@ -9,19 +9,20 @@ assessment. The same HTML is shown as a page and printed to PDF with WeasyPrint.
 from __future__ import annotations
 
 import base64
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
-from twitchcheck.diary import vocab
+from twitchcheck.diary import tremor_report, vocab
 from twitchcheck.diary.frames import DiaryFrames
 
 TEMPLATES = Path(__file__).parent / "templates"
 MAX_EPISODE_ROWS = 60  # the details list the latest episodes; the export has them all
 MAX_DAY_ROWS = 21
+BEFORE_ONSET = timedelta(weeks=8)  # a medicine started this long before the twitching began is pointed out
 DISCLAIMER = (
     "Recorded by the patient in twitchcheck. Associations in one person's diary are not proof of cause. "
     "twitchcheck gives information, not a diagnosis."
@@ -57,30 +58,54 @@ def _seconds(value: float | None) -> str:
     return f"{value:.0f} s" if value < 120 else f"{value / 60:.1f} min"
 
 
-def _warning_answers(frames: DiaryFrames, latest: dict[str, Any] | None) -> list[dict[str, str]]:
-    """Every warning sign: asked in the latest assessment (yes/no/unknown) or logged in the diary."""
-    asked = {e["id"]: e for e in (latest or {}).get("data", {}).get("evidence", [])}
-    logged = {s["symptom"]: s for s in frames.symptoms}
-    out = []
-    for finding, name in vocab.warning_signs().items():
-        if finding in logged:
-            answer, source = "yes", f"logged {nice_date(logged[finding]['date'])}"
-        elif finding in asked:
-            state = asked[finding]["state"]
-            answer = {"present": "yes", "absent": "no"}.get(state, "not sure")
-            source = "assessment"
-        else:
-            answer, source = "not asked", ""
-        out.append({"id": finding, "name": name, "answer": answer, "source": source})
-    return out
+def _warning_answers(
+    frames: DiaryFrames, latest: dict[str, Any] | None, age: int | None = None, sex: str | None = None
+) -> dict[str, Any]:
+    """The warning signs: those logged or answered yes (first), those answered no, and those that matter unasked.
+
+    "Not asked" is listed only for the warning signs the latest assessment says could change its
+    advice (``triage.unasked_warning_signs``); the rest of the screen is not news to a doctor.
+    """
+    names = vocab.warning_signs()
+    data = (latest or {}).get("data", {})
+    asked = {e["id"]: e["state"] for e in data.get("evidence", []) if e["id"] in names}
+    logged: dict[str, list[date]] = {}
+    for row in frames.symptoms:
+        if row["symptom"] in names:
+            logged.setdefault(row["symptom"], []).append(row["date"])
+    present = [
+        {
+            "id": f,
+            "name": names[f],
+            "when": f"logged {nice_date(min(days))}" + (f", {len(days)} times" if len(days) > 1 else ""),
+        }
+        for f, days in logged.items()
+    ]
+    present += [
+        {"id": f, "name": names[f], "when": "in the assessment"}
+        for f, state in asked.items()
+        if state == "present" and f not in logged
+    ]
+    absent = [names[f] for f, state in asked.items() if state == "absent" and f not in logged]
+    unasked_ids = (data.get("triage") or {}).get("unasked_warning_signs") or []
+    unasked = [names[f] for f in unasked_ids if f in names and f not in logged]
+    advice = None
+    if present:
+        from twitchcheck.diary.warnings import triage_for
+
+        advice = triage_for([p["id"] for p in present], age=age, sex=sex)
+    return {"present": present, "absent": absent, "unasked": unasked, "advice": advice}
 
 
-def _medicines(frames: DiaryFrames, today: date) -> list[dict[str, Any]]:
+def _medicines(frames: DiaryFrames, today: date, onset: date | None) -> list[dict[str, Any]]:
+    """The medicines, current first; those started within ``BEFORE_ONSET`` before onset are pointed out."""
     rows = []
     for med in frames.medications:
         current = med.get("stop") is None or med["stop"] >= today
-        rows.append(med | {"current": current})
-    return sorted(rows, key=lambda r: (not r["current"], r["start"]))
+        before = (onset - med["start"]).days if onset is not None else None
+        near_onset = before is not None and 0 <= before <= BEFORE_ONSET.days
+        rows.append(med | {"current": current, "near_onset": near_onset, "days_before_onset": before})
+    return sorted(rows, key=lambda r: (not r["near_onset"], not r["current"], r["start"]))
 
 
 def _symptoms(frames: DiaryFrames) -> list[dict[str, Any]]:
@@ -117,16 +142,44 @@ def _latest_assessment(frames: DiaryFrames) -> dict[str, Any] | None:
     }
 
 
-def context(frames: DiaryFrames, analysis: dict[str, Any], *, who: str, today: date | None = None) -> dict[str, Any]:
-    """Everything the report template shows, as plain data."""
+def _weeks_text(days: int) -> str:
+    if days < 14:
+        return "the same day" if days == 0 else f"{days} day{'s' if days != 1 else ''} before"
+    return f"about {round(days / 7)} weeks before"
+
+
+def context(
+    frames: DiaryFrames,
+    analysis: dict[str, Any],
+    *,
+    who: str,
+    today: date | None = None,
+    profile: dict[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Everything the report template shows, as plain data.
+
+    ``profile`` is ``diary.profile.header()``: name, age, sex and when the twitching began as the
+    person reported it. The onset used for medicines is that date when it reads as one, else the
+    first episode in the diary.
+    """
     today = today or date.today()
+    profile = dict.fromkeys(("name", "age", "birth_year", "sex", "began_text", "began")) | (profile or {})
     latest = _latest_assessment(frames)
     episodes = frames.episodes
     recent = episodes.sort_values("occurred_at", ascending=False).head(MAX_EPISODE_ROWS)
     summary = analysis.get("summary") or {}
     triggers = analysis.get("triggers", [])
+    first_entry = date.fromisoformat(summary["onset"]) if summary.get("onset") else None
+    onset = profile.get("began") or first_entry
+    medicines = _medicines(frames, today, onset)
+    for med in medicines:
+        if med["near_onset"]:
+            med["onset_text"] = _weeks_text(med["days_before_onset"])
     return {
         "who": who,
+        "profile": profile,
+        "onset": onset,
+        "onset_source": "reported" if profile.get("began") else ("diary" if first_entry else None),
         "today": today,
         "a": analysis,
         "s": summary,
@@ -135,9 +188,10 @@ def context(frames: DiaryFrames, analysis: dict[str, Any], *, who: str, today: d
         "clear_triggers": [t for t in triggers if t["status"] == "ok" and t["clear"]],
         "unclear_triggers": [t for t in triggers if t["status"] == "ok" and not t["clear"] and t["lag"] == "same_day"],
         "short_triggers": [t for t in triggers if t["status"] != "ok" and t["lag"] == "same_day"],
-        "medicines": _medicines(frames, today),
+        "medicines": medicines,
+        "near_onset": [m for m in medicines if m["near_onset"]],
         "symptoms": _symptoms(frames),
-        "warnings": _warning_answers(frames, latest),
+        "warnings": _warning_answers(frames, latest, profile.get("age"), profile.get("sex")),
         "latest": latest,
         "movement_names": vocab.movement_names(),
         "episodes": [
@@ -155,6 +209,7 @@ def context(frames: DiaryFrames, analysis: dict[str, Any], *, who: str, today: d
         "days": frames.days.tail(MAX_DAY_ROWS).iloc[::-1].reset_index().to_dict("records"),
         "days_total": len(frames.days),
         "disclaimer": DISCLAIMER,
+        "tremor": tremor_report.section(frames.tremors, timezone=frames.timezone, medications=frames.medications),
     }
 
 
@@ -186,14 +241,21 @@ def render_pdf(html: str) -> bytes:
     return pdf
 
 
-def build(frames: DiaryFrames, *, who: str, today: date | None = None, pdf: bool = True) -> tuple[str, bytes | None]:
+def build(
+    frames: DiaryFrames,
+    *,
+    who: str,
+    today: date | None = None,
+    pdf: bool = True,
+    profile: dict[str, Any] | None = None,
+) -> tuple[str, bytes | None]:
     """Analyse, draw and render: the standalone HTML (SVG charts) and, optionally, the PDF (PNG charts)."""
     from twitchcheck.diary import analysis as analysis_mod
     from twitchcheck.diary import plots
 
     result = analysis_mod.analyse(frames, today=today)
     counts = analysis_mod.daily_counts(frames)
-    ctx = context(frames, result, who=who, today=today)
+    ctx = context(frames, result, who=who, today=today, profile=profile)
     if not pdf:
         return render_html(ctx, plots.all_svgs(counts, result), standalone=True), None
     charts = {name: png_uri(data) for name, data in plots.all_pngs(counts, result).items()}

@@ -12,7 +12,7 @@ import re
 from datetime import date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from twitchcheck.diary import vocab
@@ -125,8 +125,15 @@ def _supplements(value: Any) -> Any:
     return value
 
 
+Servings = Annotated[int, Field(strict=True, ge=0, le=30, description="servings that day")]
+
+
 class DayIn(Strict):
-    """The day's factors (a PUT replaces the whole day; what is left out is 'not recorded')."""
+    """The day's factors (a PUT replaces the whole day; what is left out is 'not recorded').
+
+    Cups of coffee, cups of tea and energy drinks may be given instead of (or with) ``caffeine_mg``;
+    their caffeine is added up from ``diary/data/caffeine.yaml``.
+    """
 
     sleep_hours: Annotated[float, Field(strict=True, ge=0, le=24)] | None = None
     caffeine_mg: Annotated[float, Field(strict=True, ge=0, le=10_000)] | None = None
@@ -139,6 +146,27 @@ class DayIn(Strict):
         Field(max_length=MAX_SUPPLEMENTS, description="e.g. magnesium, vitamin d"),
     ] = []
     notes: Notes = None
+    coffee_cups: Servings | None = None
+    tea_cups: Servings | None = None
+    energy_drinks: Servings | None = None
+
+    @model_validator(mode="after")
+    def _caffeine_from_drinks(self) -> DayIn:
+        """Drinks given: caffeine_mg is their caffeine (EFSA figures), or the day's total if given too."""
+        from twitchcheck.diary.drinks import caffeine_mg
+
+        servings = {"coffee_cups": self.coffee_cups, "tea_cups": self.tea_cups, "energy_drinks": self.energy_drinks}
+        from_drinks = caffeine_mg(servings)
+        if from_drinks is None:
+            return self
+        if self.caffeine_mg is None:
+            self.caffeine_mg = from_drinks
+        elif self.caffeine_mg < from_drinks:
+            raise PydanticCustomError(
+                "caffeine_below_drinks",
+                f"caffeine_mg is the day's total and cannot be less than the drinks' {from_drinks:g} mg",
+            )
+        return self
 
 
 class MedicationIn(Strict):

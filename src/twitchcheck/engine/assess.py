@@ -47,7 +47,7 @@ def _display_order(probs: FloatArray, rounded: list[float]) -> list[int]:
 def describe(model: Model, term: Term, shared: frozenset[str] = frozenset()) -> str:
     """An answer in the person's words ('“for 3 weeks”') or, when it was not typed, in plain words."""
     item = term.item
-    return reason_text(item, model.kb.findings[item.id], item.id in shared)
+    return reason_text(item, model.kb.findings[item.id], item.id in shared, model.kb.policy.sentences)
 
 
 def _shared_spans(case: Case) -> frozenset[str]:

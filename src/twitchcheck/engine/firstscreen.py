@@ -17,7 +17,7 @@ from typing import Any, Literal
 
 from twitchcheck.engine.evidence import EvidenceItem
 from twitchcheck.engine.model import Model
-from twitchcheck.kb.schema import TRIAGE_ORDER, Finding
+from twitchcheck.kb.schema import TRIAGE_ORDER, Finding, Sentences
 
 # Simple fractions people read at a glance (Gigerenzer's natural frequencies), for chances of 10 % or more.
 FRACTIONS = ((1, 10), (1, 5), (1, 4), (1, 3), (2, 5), (1, 2), (3, 5), (2, 3), (3, 4), (4, 5), (9, 10), (19, 20))
@@ -51,9 +51,9 @@ def harmless_probability(model: Model, conditions: Sequence[dict[str, Any]]) -> 
     return round(min(total, 1.0), 4)
 
 
-def reason_text(item: EvidenceItem, finding: Finding, shared: bool) -> str:
+def reason_text(item: EvidenceItem, finding: Finding, shared: bool, sentences: Sentences) -> str:
     """An answer as the person said it: the quoted words read ("for 3 weeks"), or the answer in words."""
-    plain = answer_words(item, finding)
+    plain = answer_words(item, finding, sentences)
     if not item.text or item.source != "parsed":  # a device's or a form's text is not the person's words
         return plain
     if shared:
@@ -61,16 +61,18 @@ def reason_text(item: EvidenceItem, finding: Finding, shared: bool) -> str:
     return f"“{item.text}”"
 
 
-def answer_words(item: EvidenceItem, finding: Finding) -> str:
-    """'Muscle weakness: no', 'How long it has been going on: 21 days', 'How often: several times a day'."""
+def answer_words(item: EvidenceItem, finding: Finding, sentences: Sentences) -> str:
+    """'Muscle weakness: no', 'How long it has been going on: 21 days' (the policy's ``answer_*`` wording)."""
     if item.value is None:
-        return f"{finding.name}: {'yes' if item.state == 'present' else 'no'}"
+        wording = sentences.answer_yes if item.state == "present" else sentences.answer_no
+        return wording.format(finding=finding.name)
     if finding.type == "choice":
-        answer = next((o.label for o in finding.options if o.id == item.value), str(item.value))
+        value = next((o.label for o in finding.options if o.id == item.value), str(item.value))
     else:
         number = item.value if not isinstance(item.value, float) or not item.value.is_integer() else int(item.value)
-        answer = f"{number} {finding.unit or ''}".strip()
-    return f"{finding.name}: {'not ' if item.state == 'absent' else ''}{answer}"
+        value = f"{number} {finding.unit or ''}".strip()
+    wording = sentences.answer_not_value if item.state == "absent" else sentences.answer_value
+    return wording.format(finding=finding.name, value=value)
 
 
 def _quotes(reasons: Sequence[dict[str, Any]]) -> str:
@@ -163,9 +165,12 @@ def _ordered(model: Model, lines: tuple[str, ...]) -> tuple[str, ...]:
 
 def also_read(model: Model, items: Sequence[EvidenceItem], mentioned: set[str]) -> list[dict[str, str]]:
     """What was read or answered but changed no cause's chance (warning signs excepted: they are the screen)."""
-    findings = model.kb.findings
+    findings, sentences = model.kb.findings, model.kb.policy.sentences
     return [
-        {"id": i.id, "text": f"“{i.text}”" if i.text and i.source == "parsed" else answer_words(i, findings[i.id])}
+        {
+            "id": i.id,
+            "text": f"“{i.text}”" if i.text and i.source == "parsed" else answer_words(i, findings[i.id], sentences),
+        }
         for i in items
         if i.state != "unknown" and i.id not in mentioned and findings[i.id].group != "warning"
     ]

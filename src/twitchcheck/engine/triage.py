@@ -131,7 +131,9 @@ def _clinician_for(model: Model, index: int, escalation_why: dict[int, tuple[str
 def _risk_reason(model: Model, index: int, diff: Differential, escalation_why: dict[int, tuple[str, str]]) -> str:
     if index in escalation_why:
         return escalation_why[index][1]
+    sentences = model.kb.policy.sentences
     if index == model.other_index:
-        return "A cause outside what twitchcheck knows is possible, so a doctor should take a look."
+        return sentences.cause_outside
     condition = list(model.kb.conditions.values())[index]
-    return f"{condition.lay_name} is possible ({diff.conditions[index]:.0%}). {condition.triage.why}"
+    probability = f"{diff.conditions[index]:.0%}"
+    return sentences.cause_possible.format(cause=condition.lay_name, probability=probability, why=condition.triage.why)

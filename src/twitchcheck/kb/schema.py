@@ -69,6 +69,9 @@ class Basis(Strict):
         return self
 
 
+WEAK_SOURCE_KINDS = frozenset({"seed", "lay", "ai_summary"})
+
+
 class Source(Strict):
     """A reference that knowledge entries cite.
 
@@ -82,6 +85,11 @@ class Source(Strict):
     seed: str | None = None
     kind: Literal["guideline", "reference", "study", "review", "seed", "lay", "ai_summary"]
     grade: Literal["G", "T", "P", "S"]
+
+    @property
+    def weak(self) -> bool:
+        """A seed article, lay page or AI summary: never enough on its own to support a fact."""
+        return self.kind in WEAK_SOURCE_KINDS or self.grade == "S"
 
     @model_validator(mode="after")
     def _has_location(self) -> Source:
@@ -447,7 +455,7 @@ class Presentation(Strict):
 
 
 class Sentences(Strict):
-    """The engine's own sentences (``{probability}`` and ``{findings}`` are filled in)."""
+    """The engine's own sentences; the names in braces (``{probability}``, ``{finding}`` ...) are filled in."""
 
     harmless: str
     generic_safety_net: str
@@ -468,6 +476,12 @@ class Sentences(Strict):
     worry_nothing_for: str
     worry_for: str = Field(description="what the person said for it: {quotes}")
     worry_change: str = Field(description="what would change it: {findings}")
+    cause_possible: str = Field(description="why the differential raises triage: a cause at a more urgent level")
+    cause_outside: str = Field(description="... when that is a cause outside the knowledge base")
+    answer_yes: str = Field(description="an answer in plain words, as listed for or against a cause")
+    answer_no: str
+    answer_value: str
+    answer_not_value: str
 
 
 class FitCheck(Strict):

@@ -114,6 +114,31 @@ class SeverityWords(Strict):
     motor_verbs: list[str] = Field(min_length=1)
     shaking_words: list[str] = Field(min_length=1)
     calm_words: list[str] = Field(min_length=1)
+    clause_break_words: list[str] = Field(min_length=1, description="with ',' and ';', where a severity clause ends")
+
+
+class Grammar(Strict):
+    """Small words the reader's scope rules lean on (function words and tokens, not symptoms).
+
+    Each list says what the rule that uses it does; the rules themselves (nlp/pipeline.py, scopes.py,
+    locations.py, quantities.py, people.py) only say how the words combine.
+    """
+
+    sentence_ends: list[str] = Field(min_length=1, description="tokens that end a sentence")
+    first_person: list[str] = Field(min_length=1, description="the writer's own words: a family cue stops at them")
+    list_glue: list[str] = Field(min_length=1, description="tokens that join a list of body parts")
+    prepositions: list[str] = Field(description="'in my', 'of me': a first-person word after these may be crossed")
+    list_lead_max: int = Field(gt=0, description="how many words a ConText cue may stand from a list it reaches")
+    verbs_with_object: list[str] = Field(description="a negated verb ('don't drink') belongs to its object")
+    clause_breaks: list[str] = Field(min_length=1, description="tokens that end the clause of a statement or relative")
+    modals: list[str] = Field(description="'can't', 'couldn't': the negation is of the action, not the body part")
+    side_before: list[str] = Field(description="words that may stand between a side and its body part ('left hand')")
+    side_after: list[str] = Field(description="words that may stand between a body part and its side ('calf on the')")
+    weekdays: list[str] = Field(min_length=7, max_length=7, description="Monday first ('since Monday')")
+    duration_hedges: list[str] = Field(description="words before a length of time that keep it one ('about 3 weeks')")
+    holidays: list[str] = Field(description="'since Christmas'; one with 'new' means 1 January")
+    decades: dict[str, int] = Field(description="'in my thirties': the decade's first year")
+    self_symptom_stems: list[str] = Field(description="word beginnings that, after 'I', say the writer has it")
 
 
 class Lexicon(Strict):
@@ -156,6 +181,8 @@ class Lexicon(Strict):
     duration_blockers: list[str]
     months: list[str] = Field(min_length=12, max_length=12)
     sleep_hours_short: float
+    many_times_a_day_from: float = Field(gt=1, description="this many a day or more is 'many times a day'")
+    grammar: Grammar
     english_words: list[str]
     context_rules: list[ContextRule]
     assertion_states: dict[str, Literal["present", "absent", "unknown"]]

@@ -15,9 +15,6 @@ from twitchcheck.nlp.collect import Collector
 from twitchcheck.nlp.lexicon import Lexicon
 from twitchcheck.nlp.pipeline import Reader, Reading, Target
 
-SIDE_BEFORE_EXTRA = frozenset({"hand", "side", "upper", "lower", "inner", "outer", "-", "'s", "of", "both"})
-SIDE_AFTER = frozenset({"on", "the", "in", "my", ",", "(", "-", "one", "side", "at", "to", "a", "is", "it", "'s"})
-
 
 def is_location(target: Target) -> bool:
     """A body part (possibly together with another meaning, as in "shaky hands")."""
@@ -51,6 +48,7 @@ class LocationReader:
         self.non_movement = frozenset(lex.non_movement_hosts)
         self.twitch = words(lex.twitch_words)
         self.generic = {reader.norm.words(w)[0]: ids for w, ids in lex.generic_locations.items()}
+        self.side_before, self.side_after = frozenset(lex.grammar.side_before), frozenset(lex.grammar.side_after)
 
     @staticmethod
     def _gap(reading: Reading, start: int, end: int) -> list[str]:
@@ -81,11 +79,11 @@ class LocationReader:
         targets, here = reading.targets, reading.targets[k].match
         if k > 0 and is_side(targets[k - 1]):
             gap = self._gap(reading, targets[k - 1].match.end, here.start)
-            if all(w in self.fillers or w in SIDE_BEFORE_EXTRA for w in gap):
+            if all(w in self.fillers or w in self.side_before for w in gap):
                 return str(targets[k - 1].match.defs[0].value), targets[k - 1]
         if k + 1 < len(targets) and is_side(targets[k + 1]):
             gap = self._gap(reading, here.end, targets[k + 1].match.start)
-            if len(gap) <= 4 and all(w in SIDE_AFTER or w in self.twitch for w in gap):
+            if len(gap) <= 4 and all(w in self.side_after or w in self.twitch for w in gap):
                 return str(targets[k + 1].match.defs[0].value), targets[k + 1]
         return None
 

@@ -19,7 +19,7 @@ from twitchcheck.nlp.matcher import TargetDef, singular
 from twitchcheck.nlp.people import PersonReader
 from twitchcheck.nlp.pipeline import Reader, Reading, Target
 from twitchcheck.nlp.quantities import QuantityReader
-from twitchcheck.nlp.scopes import BREAKS, family_clauses, modal_negations, statement_negations, verb_objects
+from twitchcheck.nlp.scopes import family_clauses, modal_negations, statement_negations, verb_objects
 from twitchcheck.nlp.severity import SeverityReader
 from twitchcheck.nlp.text import NO_SYMPTOMS, clean_text, looks_english
 from twitchcheck.nlp.timecourse import (
@@ -57,6 +57,8 @@ class Parser:
         self.exercise = self._phrase_regex(lex.exercise_words)
         self.after = self._phrase_regex(lex.after_words)
         self.family_ids = frozenset(lex.family_findings.values()) | {d.family for d in lex.diseases if d.family}
+        self.breaks, self.modals = frozenset(lex.grammar.clause_breaks), frozenset(lex.grammar.modals)
+        self.verbs_with_object = frozenset(lex.grammar.verbs_with_object)
 
     @staticmethod
     def _phrase_regex(phrases: list[str]) -> re.Pattern[str]:
@@ -66,9 +68,9 @@ class Parser:
         """Read the cleaned text (same length as ``text``, whose spans are reported)."""
         reading = self.reader.read(cleaned)
         person = self.people.read(reading, cleaned)
-        verb_objects(reading, self.reader.trie.fillers)
-        modal_negations(reading, frozenset(self.lex.ability_findings))
-        statement_negations(reading)
+        verb_objects(reading, self.reader.trie.fillers, self.verbs_with_object)
+        modal_negations(reading, frozenset(self.lex.ability_findings), self.modals)
+        statement_negations(reading, self.breaks)
         low = cleaned.lower()
         urine = self.severity.dark_urine(low)
         reading.targets[:] = [t for t in reading.targets if not (t.match.kind == "SUBSTANCE" and in_spots(t, urine))]
@@ -249,7 +251,7 @@ class Parser:
         if prev.match.kind not in kinds or prev.sent != here.sent:
             return False
         gap = [reading.doc[i].norm_ for i in range(prev.match.end, here.match.start)]
-        return len(gap) <= reach and not BREAKS.intersection(gap)
+        return len(gap) <= reach and not self.breaks.intersection(gap)
 
     def _before(self, reading: Reading, offset: int) -> int | None:
         """The index of the last target ending before this character offset, in the same sentence."""

@@ -21,13 +21,8 @@ _NOT_AGE = (
     r"mg|cups?|coffees?|times?|x\b|percent|years?\s+(?:into|in|of|since|ago)|th\b|nd\b|rd\b|st\b|am\b|pm\b|"
     r"o'clock|:|\.\d|,\d))"
 )
-_DECADES = {"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60, "seventies": 70}
 _OWNER = re.compile(
     r"\b(my|his|her|their|[a-z]+'s)\s+(?:(?:left|right|lower|upper|both|inner|outer|little|big|whole|entire|own)\s+){0,2}$"
-)
-_SELF_SYMPTOM = re.compile(
-    r"\bi(?:'ve|'m|m|ve)?\b([^.;!?\n]{0,40}?)"
-    r"\b(twitch|jerk|cramp|weak|numb|tingl|shak|trembl|spasm|flicker|jump|fascic|popping|buzz|kick)"
 )
 _OTHER_PERSON = re.compile(r"\b(he|she|his|her|they|their|him)\b")
 _HE, _SHE = re.compile(r"\b(he|his|him|he's)\b"), re.compile(r"\b(she|her|hers|she's)\b")
@@ -92,9 +87,14 @@ class PersonReader:
             re.compile(rf"\b(?:{sw}|(?:mum|mom|mother|dad|father) of \w+)(?:\s+here)?\s*,\s*(\d{{2}})\b{_NOT_AGE}"),
             re.compile(r"\b(\d{2})\s*,\s*(?:male|female|man|woman)\b"),
         ]
+        words = lex.grammar
         self.decade = re.compile(
             r"\bin\s+my\s+(early|mid|late)?\s*-?\s*(\d0)'?s\b|\bin\s+my\s+(early|mid|late)?\s*-?\s*"
-            r"(twenties|thirties|forties|fifties|sixties|seventies)\b"
+            rf"({'|'.join(re.escape(d) for d in words.decades)})\b"
+        )
+        self.self_symptom = re.compile(
+            r"\bi(?:'ve|'m|m|ve)?\b([^.;!?\n]{0,40}?)"
+            rf"\b({'|'.join(re.escape(s) for s in words.self_symptom_stems)})"
         )
 
     def _age_ok(self, value: str) -> float | None:
@@ -116,7 +116,7 @@ class PersonReader:
             return min(hits)[1]
         if m := self.decade.search(low):
             shift = {"early": 2, "mid": 5, "late": 8, None: 5}
-            base = int(m.group(2)) if m.group(2) else _DECADES[m.group(4)]
+            base = int(m.group(2)) if m.group(2) else self.lex.grammar.decades[m.group(4)]
             return float(base + shift[m.group(1) or m.group(3)])
         return None
 
@@ -141,7 +141,7 @@ class PersonReader:
         return mine, theirs
 
     def _self_symptom(self, low: str) -> bool:
-        for m in _SELF_SYMPTOM.finditer(low):
+        for m in self.self_symptom.finditer(low):
             between = m.group(1)
             if not re.search(rf"\b(?:my|our)\s+(?:\w+\s+)?(?:{self.rel_word})", between) and not _OTHER_PERSON.search(
                 between

@@ -20,12 +20,6 @@ from twitchcheck.nlp.imports import import_reader_libraries
 from twitchcheck.nlp.lexicon import LEXICON_PATH, ContextRule, Lexicon
 from twitchcheck.nlp.matcher import Match, Normaliser, PhraseTrie, TargetDef, build_trie, resolve
 
-SENTENCE_ENDS = [".", "!", "?", ";", "\n", "\n\n", "…"]
-FIRST_PERSON = frozenset({"i", "me", "my", "myself", "mine"})
-MAX_LEAD = 8
-LIST_GLUE = frozenset({",", "and", "or", "&", "/"})
-PREPOSITIONS = frozenset({"in", "on", "of", "with", "at", "around", "near", "to"})
-
 
 @dataclass
 class Target:
@@ -61,7 +55,10 @@ class Reader:
 
         self.kb, self.lex = kb, lex
         self.nlp = spacy.blank("en")
-        self.sentencizer = self.nlp.add_pipe("sentencizer", config={"punct_chars": SENTENCE_ENDS})
+        words = lex.grammar
+        self.sentencizer = self.nlp.add_pipe("sentencizer", config={"punct_chars": list(words.sentence_ends)})
+        self.first_person, self.list_glue = frozenset(words.first_person), frozenset(words.list_glue)
+        self.prepositions, self.max_lead = frozenset(words.prepositions), words.list_lead_max
         self.norm = Normaliser(dict(lex.spelling))
         self.trie = self._phrases(kb, lex, spacy)
         self.glue = frozenset(self.norm.phrase(self.nlp.tokenizer, " ".join(lex.glue_words))) | {",", "-", "/", "&"}
@@ -116,7 +113,7 @@ class Reader:
                     segments.append([])
                     breaks.append(word)
                     continue
-                if category == "FAMILY" and word in FIRST_PERSON:
+                if category == "FAMILY" and word in self.first_person:
                     return False
                 segments[-1].append(word)
             lead = segments[0] if forward else segments[-1]
@@ -128,10 +125,14 @@ class Reader:
             tails = segments[1:] if forward else segments[:-1]
             for seg in tails:
                 for j, w in enumerate(seg):
-                    if w is None or w in self.glue or (w in FIRST_PERSON and j and seg[j - 1] in PREPOSITIONS):
+                    if (
+                        w is None
+                        or w in self.glue
+                        or (w in self.first_person and j and seg[j - 1] in self.prepositions)
+                    ):
                         continue
                     return False
-            return len(lead) <= MAX_LEAD
+            return len(lead) <= self.max_lead
 
         return check
 
@@ -143,7 +144,7 @@ class Reader:
             if not any(d.kind == "LOCATION" for d in m.defs):
                 continue
             i = m.end
-            while i < len(doc) and i - m.end < 2 and doc[i].norm_ in LIST_GLUE:
+            while i < len(doc) and i - m.end < 2 and doc[i].norm_ in self.list_glue:
                 i += 1
             if i > m.end and i < len(doc) and i not in covered and doc[i].norm_ in self.lex.list_locations:
                 extra.append(Match(i, i + 1, [TargetDef("LOCATION", self.lex.list_locations[doc[i].norm_])]))

@@ -13,11 +13,6 @@ from datetime import date
 
 from twitchcheck.nlp.lexicon import Lexicon, Substance
 
-_WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
-_HEDGE = r"(?:about|around|nearly|almost|roughly|like|over|at least|maybe|probably|approximately|approx|~|just over|"
-_HEDGE += r"just under|more than|less than|a good|the best part of|well over|only|barely|a solid)"
-MANY_A_DAY = 6
-
 
 def _alt(words: list[str]) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
@@ -48,9 +43,12 @@ class QuantityReader:
         plain = [n for n in self.numbers if n not in ("a", "an", "once", "twice", "thrice")]
         bare = rf"(\d+(?:\.\d+)?|{_alt(plain)})(?:\s*(?:-|–|to|or)\s*({num}))?"
         blockers = _alt(lex.duration_blockers)
+        words = lex.grammar
+        hedge = "(?:" + "|".join(re.escape(w) for w in words.duration_hedges) + ")"
+        self.weekdays, self.many_a_day = list(words.weekdays), lex.many_times_a_day_from
         self.spans = [
             re.compile(
-                rf"\b(?:for|past|last|over)\s+(?:the\s+)?(?:past\s+|last\s+)?(?:{_HEDGE}\s+)?{numr}\s*\+?\s*{days}"
+                rf"\b(?:for|past|last|over)\s+(?:the\s+)?(?:past\s+|last\s+)?(?:{hedge}\s+)?{numr}\s*\+?\s*{days}"
             ),
             re.compile(rf"(?<![\w.]){numr}\s*\+?\s*{days}\s+(?:ago|now|so far|already|straight|running|on and off)\b"),
             re.compile(rf"\b(?:going on|almost|nearly|coming up on|about)\s+{numr}\s*{days}(?!\s*-?\s*old)"),
@@ -71,8 +69,8 @@ class QuantityReader:
             rf"({months})\b(?:\s+(\d{{4}}))?"
         )
         self.since_year = re.compile(r"\bsince\s+(\d{4})\b")
-        self.since_day = re.compile(rf"\bsince\s+(?:last\s+)?({'|'.join(_WEEKDAYS)})\b")
-        self.since_holiday = re.compile(r"\bsince\s+(christmas|xmas|new year|new year's|the new year)\b")
+        self.since_day = re.compile(rf"\bsince\s+(?:last\s+)?({'|'.join(self.weekdays)})\b")
+        self.since_holiday = re.compile(rf"\bsince\s+({'|'.join(re.escape(w) for w in words.holidays)})\b")
         self.blocked = re.compile(rf"\b(?:{blockers})\s+(?:\w+\s+){{0,1}}$")
         people = _alt([*lex.relatives, "man", "woman", "guy", "lady", "boy", "girl", "patient", "person"])
         # "My husband 71 years", "I am 27 years man": a number of years right after a person is an age.
@@ -162,7 +160,7 @@ class QuantityReader:
             if 1900 < int(m.group(1)) <= today.year:
                 out.append((m.start(), m.end(), float(max(1, (today - date(int(m.group(1)), 7, 1)).days))))
         for m in self.since_day.finditer(low):
-            back = (today.weekday() - _WEEKDAYS.index(m.group(1))) % 7 or 7
+            back = (today.weekday() - self.weekdays.index(m.group(1))) % 7 or 7
             out.append((m.start(), m.end(), float(back)))
         for m in self.since_holiday.finditer(low):
             start = date(today.year, 1, 1) if "new" in m.group(1) else date(today.year - 1, 12, 25)
@@ -181,11 +179,10 @@ class QuantityReader:
             out.append((m.start(), m.end(), self._option(1 / (n * self.units[m.group(2)]))))
         return sorted(out)
 
-    @staticmethod
-    def _option(per_day: float) -> str:
+    def _option(self, per_day: float) -> str:
         if per_day < 1:
             return "occasional"
-        return "daily" if per_day < MANY_A_DAY else "many_times_a_day"
+        return "daily" if per_day < self.many_a_day else "many_times_a_day"
 
     def sleep_hours(self, low: str) -> list[tuple[int, int, float]]:
         """Every (character offset, hours) of sleep a night the text gives."""

@@ -11,13 +11,12 @@ from __future__ import annotations
 from twitchcheck.nlp.lexicon import Lexicon
 from twitchcheck.nlp.pipeline import Reading, Target
 
-VERBS_WITH_OBJECT = frozenset({"drink", "drinking", "take", "taking", "have", "use", "smoke", "do", "lot"})
-BREAKS = frozenset({",", ";", ".", "and", "but", "or", "so", "then"})
-MODALS = frozenset({"can", "could", "cannot", "unable"})
 
+def verb_objects(reading: Reading, fillers: frozenset[str], verbs: frozenset[str]) -> None:
+    """In "don't drink coffee" the negated verb ("don't drink": no alcohol) belongs to its object.
 
-def verb_objects(reading: Reading, fillers: frozenset[str]) -> None:
-    """In "don't drink coffee" the negated verb ("don't drink": no alcohol) belongs to its object."""
+    ``verbs`` are the lexicon's ``grammar.verbs_with_object``.
+    """
     keep: list[Target] = []
     targets = reading.targets
     for k, target in enumerate(targets):
@@ -25,7 +24,7 @@ def verb_objects(reading: Reading, fillers: frozenset[str]) -> None:
         nxt = targets[k + 1] if k + 1 < len(targets) else None
         if (
             nxt is not None
-            and last in VERBS_WITH_OBJECT
+            and last in verbs
             and nxt.match.kind in ("SUBSTANCE", "MEDICINE", "TRIGGER")
             and {d.id for d in nxt.match.defs}.isdisjoint(d.id for d in target.match.defs)
             and all(reading.doc[i].norm_ in fillers for i in range(target.match.end, nxt.match.start))
@@ -38,11 +37,12 @@ def verb_objects(reading: Reading, fillers: frozenset[str]) -> None:
     reading.targets[:] = keep
 
 
-def statement_negations(reading: Reading) -> None:
+def statement_negations(reading: Reading, breaks: frozenset[str]) -> None:
     """A statement that something is fine keeps its meaning: "No swelling in my legs, walking is fine".
 
     A phrase that says a finding is absent ("walking is fine") is flipped by a negation only within its
-    own part of the sentence ("I'm not sleeping well"), not by one before a comma or "and".
+    own part of the sentence ("I'm not sleeping well"), not by one before a comma or "and" (``breaks``: the
+    lexicon's ``grammar.clause_breaks``).
     """
     doc = reading.doc
     for target in reading.targets:
@@ -54,12 +54,12 @@ def statement_negations(reading: Reading) -> None:
             if not (
                 m[0] == "NEGATED_EXISTENCE"
                 and m[2][1] <= target.match.start
-                and any(doc[i].norm_ in BREAKS for i in range(m[2][1], target.match.start))
+                and any(doc[i].norm_ in breaks for i in range(m[2][1], target.match.start))
             )
         ]
 
 
-def modal_negations(reading: Reading, abilities: frozenset[str]) -> None:
+def modal_negations(reading: Reading, abilities: frozenset[str], modals: frozenset[str]) -> None:
     """Can't bend my arms, couldn't move my legs: the body part is there; what it cannot do is the news.
 
     A "not" right after can/could negates the action, not the place, so it is dropped from body parts; and
@@ -72,12 +72,14 @@ def modal_negations(reading: Reading, abilities: frozenset[str]) -> None:
         target.modifiers = [
             m
             for m in target.modifiers
-            if not (m[0] == "NEGATED_EXISTENCE" and m[2][0] > 0 and doc[m[2][0] - 1].norm_ in MODALS)
+            if not (m[0] == "NEGATED_EXISTENCE" and m[2][0] > 0 and doc[m[2][0] - 1].norm_ in modals)
         ]
 
 
 def family_clauses(reading: Reading, cats: list[set[str]], family_ids: frozenset[str], lex: Lexicon) -> None:
     """A relative's finding carries on along its clause: "my dad's hands shake when he holds a cup"."""
+    clause_ends = set(lex.grammar.clause_breaks) - {",", "or", "and"}  # a list goes on past these
+    writer = set(lex.grammar.first_person) - {"mine"}  # "my dad's ... and my hands": the writer's own
     for k in range(1, len(reading.targets)):
         prev, here = reading.targets[k - 1], reading.targets[k]
         family_prev = "FAMILY" in cats[k - 1] or any(d.id in family_ids for d in prev.match.defs)
@@ -85,7 +87,7 @@ def family_clauses(reading: Reading, cats: list[set[str]], family_ids: frozenset
         if not family_prev or not mapped or prev.sent != here.sent:
             continue
         gap = [reading.doc[i].norm_ for i in range(prev.match.end, here.match.start)]
-        if not set(gap) & (BREAKS - {",", "or", "and"}) and not set(gap) & {"i", "me", "my", "myself"}:
+        if not set(gap) & clause_ends and not set(gap) & writer:
             cats[k].add("FAMILY")
             if "NEGATED_EXISTENCE" in cats[k - 1]:
                 cats[k].add("NEGATED_EXISTENCE")

@@ -20,7 +20,6 @@ NUMBER = re.compile(r"(?<![\w.])(\d{2,3}(?:[.,]\d)?)(?=\s*(?:°|º)?\s*[fc]\b|[^
 SENTENCE = re.compile(r"[^.!?;\n]+")
 NOT_TEMPERATURE = re.compile(r"^\s*(?:years?|yrs?|y/?o|kg|mg|%|st\b|lbs?|minutes?|mins?|hours?|days?|weeks?)")
 CUE_REACH = 40  # characters before a bare number in which a temperature word must stand
-CLAUSE_BREAKS = re.compile(r"\b(?:but|because|although|though|whereas)\b|[,;]")
 
 
 @dataclass(frozen=True)
@@ -42,6 +41,7 @@ class SeverityReader:
     def __init__(self, lex: Lexicon) -> None:
         sev = lex.severity
         self.sev = sev
+        self.clause_breaks = re.compile(rf"\b(?:{'|'.join(re.escape(w) for w in sev.clause_break_words)})\b|[,;]")
         self.cue = re.compile(rf"\b(?:{_alternation(sev.temperature_cues)})")
         self.urine = re.compile(rf"\b(?:{_alternation(sev.urine_words)})\b")
         self.colour = re.compile(rf"\b(?:{_alternation(sev.dark_colours)})\b")
@@ -112,8 +112,8 @@ class SeverityReader:
         """
         out: list[Spot] = []
         for m in self.inability.finditer(low):
-            clause_start = max((b.end() for b in CLAUSE_BREAKS.finditer(low, 0, m.start())), default=0)
-            clause_end = next((b.start() for b in CLAUSE_BREAKS.finditer(low, m.end())), len(low))
+            clause_start = max((b.end() for b in self.clause_breaks.finditer(low, 0, m.start())), default=0)
+            clause_end = next((b.start() for b in self.clause_breaks.finditer(low, m.end())), len(low))
             if self.shaking.search(low[max(clause_start, m.start() - 50) : min(clause_end, m.end() + 40)]):
                 continue
             out.append(Spot(m.start(), m.end()))

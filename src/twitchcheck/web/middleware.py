@@ -28,7 +28,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 
-from twitchcheck.settings import OFF_WORDS, settings
+from twitchcheck.settings import is_off, settings
 from twitchcheck.web.errors import error_response, wants_html
 
 Scope = MutableMapping[str, Any]
@@ -60,6 +60,8 @@ def body_limit(path: str) -> int:
     """The largest request body accepted at this path, in bytes."""
     if path.endswith("/import") and path.startswith(("/api/v1/diary", "/diary")):
         return MAX_IMPORT
+    if path == "/api/v1/diary/tremor":  # a recording to analyse and keep
+        return MAX_RECORDING
     if path.startswith(PRIVATE_PREFIXES):
         return MAX_PRIVATE_BODY
     if path.startswith(("/api/v1/tremor", "/tremor/")):
@@ -99,7 +101,7 @@ class RequestLimits:
         config = settings()
         self.app = app
         rate = (rate if rate is not None else config.rate_limit).strip()
-        self.rate = None if rate.lower() in OFF_WORDS else parse(rate)
+        self.rate = None if is_off(rate) else parse(rate)
         self.limiter = MovingWindowRateLimiter(storage_from_string(storage or config.rate_limit_storage))
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:

@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import Response
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from twitchcheck.diary import export as export_mod
 from twitchcheck.diary import importer
@@ -36,14 +36,40 @@ def _created(response: Response, location: str) -> None:
     response.headers["Location"] = location
 
 
+Triage = Annotated[
+    dict[str, Any] | None,
+    Field(default=None, exclude_if=lambda value: value is None, description="the check's triage for a warning sign"),
+]
+
+
+class EpisodeCreated(EpisodeOut):
+    """A new episode, with the check's triage when its notes name a warning sign (left out otherwise)."""
+
+    triage: Triage = None
+
+
+class SymptomCreated(SymptomOut):
+    """A new symptom entry, with the check's triage when it is a warning sign (left out otherwise)."""
+
+    triage: Triage = None
+
+
 # --- Episodes -------------------------------------------------------------------------------------
 
 
 @diary_api.post("/episodes", status_code=201)
-def add_episode(body: EpisodeIn, user: ApiUser, db: Db, response: Response) -> EpisodeOut:
-    """Add an episode (201 with its ``id``). Times without an offset are read in your time zone."""
+def add_episode(body: EpisodeIn, user: ApiUser, db: Db, response: Response) -> EpisodeCreated:
+    """Add an episode (201 with its ``id``). Times without an offset are read in your time zone.
+
+    When the notes name a warning sign ("my calf looks thinner"), ``triage`` is the check's triage
+    for it (the field is left out otherwise).
+    """
+    from twitchcheck.diary.warnings import episode_triage
+
     with db.write() as session:
-        out = EpisodeOut.of(svc.add_episode(session, user=user, data=body))
+        row = svc.add_episode(session, user=user, data=body)
+        triage = episode_triage(session, user=user, episode=row)
+        out = EpisodeCreated.model_validate(EpisodeOut.of(row).model_dump() | {"triage": triage})
     _created(response, f"/api/v1/diary/episodes/{out.id}")
     return out
 
@@ -180,10 +206,19 @@ def delete_medication(medication_id: RecordId, user: ApiUser, db: Db) -> Respons
 
 
 @diary_api.post("/symptoms", status_code=201)
-def add_symptom(body: SymptomIn, user: ApiUser, db: Db, response: Response) -> SymptomOut:
-    """Add another symptom (a finding id such as ``weakness`` or ``numbness_tingling``, or your own words)."""
+def add_symptom(body: SymptomIn, user: ApiUser, db: Db, response: Response) -> SymptomCreated:
+    """Add another symptom (a finding id such as ``weakness`` or ``numbness_tingling``, or your own words).
+
+    When it is a warning sign, ``triage`` is the check's triage for it (with the warning signs
+    logged in the last two weeks): the same level, time frame and reasons as an assessment (the
+    field is left out for other symptoms).
+    """
+    from twitchcheck.diary.warnings import symptom_triage
+
     with db.write() as session:
-        out = SymptomOut.of(svc.add_symptom(session, user=user, data=body))
+        row = svc.add_symptom(session, user=user, data=body)
+        triage = symptom_triage(session, user=user, symptom=row)
+        out = SymptomCreated.model_validate(SymptomOut.of(row).model_dump() | {"triage": triage})
     _created(response, f"/api/v1/diary/symptoms/{out.id}")
     return out
 
@@ -268,7 +303,10 @@ def report_pdf(user: ApiUser, db: Db) -> Response:
 
     with db.read() as session:
         tables = frames.load(session, user_id=user.id, timezone=user.timezone)
-    _, pdf = report.build(tables, who=user.email or "local profile", today=svc.local_today(user.timezone))
+    from twitchcheck.diary.profile import header
+
+    today = svc.local_today(user.timezone)
+    _, pdf = report.build(tables, who=user.email or "local profile", today=today, profile=header(user, today))
     assert pdf is not None
     name = f"twitchcheck-report-{svc.local_today(user.timezone).isoformat()}.pdf"
     return Response(pdf, media_type="application/pdf", headers={"Content-Disposition": f'inline; filename="{name}"'})

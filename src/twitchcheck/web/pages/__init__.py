@@ -9,7 +9,8 @@ from twitchcheck.web.pages.assess import pages
 from twitchcheck.web.pages.diary import diary_pages
 from twitchcheck.web.pages.guide import guide_pages
 from twitchcheck.web.pages.interview import interview
+from twitchcheck.web.pages.profile import profile_pages
 from twitchcheck.web.pages.tremor import tremor_pages
 
-ROUTERS: list[APIRouter] = [pages, guide_pages, interview, tremor_pages, auth_pages, diary_pages]
-DIARY_ROUTERS: list[APIRouter] = [auth_pages, diary_pages]
+ROUTERS: list[APIRouter] = [pages, guide_pages, interview, tremor_pages, auth_pages, diary_pages, profile_pages]
+DIARY_ROUTERS: list[APIRouter] = [auth_pages, diary_pages, profile_pages]

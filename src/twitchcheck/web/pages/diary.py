@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from twitchcheck.diary import service as svc
 from twitchcheck.diary import vocab
+from twitchcheck.diary.profile import header
 from twitchcheck.diary.records import DayOut, EpisodeOut
 from twitchcheck.errors import TwitchcheckError
 from twitchcheck.web.deps import Db, Member, SignedIn, SignedInForm, Visitor
@@ -22,7 +23,7 @@ from twitchcheck.web.downloads import export_response
 from twitchcheck.web.errors import http_status
 from twitchcheck.web.middleware import MAX_IMPORT
 from twitchcheck.web.pages.diary_records import records
-from twitchcheck.web.pages.forms import DAY_FIELDS, EPISODE_FIELDS, DayForm, EpisodeForm, episode_entry
+from twitchcheck.web.pages.forms import EPISODE_FIELDS, DayForm, EpisodeForm, episode_entry
 from twitchcheck.web.templating import render
 
 diary_pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
@@ -70,7 +71,10 @@ def _home(request: Request, db: Any, who: Member, form: dict[str, Any] | None = 
         "movement": last.movement if last else "fasciculation",
         "intensity": str(last.intensity) if last else "3",
     }
-    ctx = base_context(who, form=defaults | (form or {}), recent=recent, total=total, **extra)
+    from twitchcheck.diary.when import CHOICES
+
+    defaults["when"] = "now"
+    ctx = base_context(who, form=defaults | (form or {}), recent=recent, total=total, when_choices=CHOICES, **extra)
     return render(request, "diary/home.html", ctx, status=422 if extra.get("error") else 200)
 
 
@@ -84,15 +88,23 @@ def home(
     deleted: int | None = None,
     welcome: int | None = None,
 ) -> Response:
-    """The quick form and the latest episodes."""
-    notice = None
+    """The quick form and the latest episodes; after a save, the check's advice if the notes name a warning sign."""
+    notice, entry_triage = None, None
     if added is not None:
-        notice = "Saved."
+        from twitchcheck.diary.warnings import episode_triage
+
+        with db.read() as session:
+            try:
+                episode = svc.EPISODES.get(session, user_id=who.user.id, key=added)
+                entry_triage = episode_triage(session, user=who.user, episode=episode)
+            except TwitchcheckError:
+                entry_triage = None
+        notice = None if entry_triage else "Saved."
     elif deleted:
         notice = "Deleted."
     elif welcome:
         notice = "Welcome! Add your first episode below: where, and how strong."
-    return _home(request, db, who, notice=notice, added=added)
+    return _home(request, db, who, notice=notice, added=added, entry_triage=entry_triage)
 
 
 @diary_pages.post("/diary/episodes")
@@ -103,10 +115,16 @@ def add_episode(
     who: SignedInForm,
     sent: Annotated[EpisodeForm, Form()],
 ) -> Response:
-    """Store the quick form's episode, then back to the diary."""
-    form = sent.fields()
+    """Store the quick form's episode ("now", "last night"... or an exact time), then back to the diary."""
+    from twitchcheck.diary.when import moment_for
+
+    form = sent.fields() | {"when": sent.when}
+    zone_name = sent.browser_zone(who.user.timezone)
+    typed = dict(form)
+    if (moment := moment_for(sent.when.strip(), datetime.now(svc.zone(zone_name)))) is not None:
+        typed["occurred_at"] = moment.isoformat(timespec="minutes")
     try:
-        data = episode_entry(form, sent.browser_zone(who.user.timezone))
+        data = episode_entry(typed, zone_name)
         with db.write() as session:
             episode_id = svc.add_episode(session, user=who.user, data=data).id
     except TwitchcheckError as exc:
@@ -157,20 +175,24 @@ def delete_episode(request: Request, episode_id: int, db: Db, who: SignedInForm)
     return RedirectResponse("/diary?deleted=1", status_code=303)
 
 
+def _day_context(who: Visitor, day: Any, form: dict[str, Any], **extra: Any) -> dict[str, Any]:
+    from twitchcheck.diary import drinks
+
+    return base_context(who, day=day, form=form, drinks=drinks.drinks(), caffeine_source=drinks.source(), **extra)
+
+
 @diary_pages.get("/diary/days")
 def days(request: Request, db: Db, who: SignedIn, day: Annotated[date | None, Query(alias="date")] = None) -> Response:
-    """The day's factors (today by default) and the days recorded lately."""
+    """The day's factors by taps and sliders (today by default) and the days recorded lately."""
+    from twitchcheck.diary.daysform import form_of
+
     day = day or svc.local_today(who.user.timezone)
     with db.read() as session:
         rows = svc.DAYS.list(session, user_id=who.user.id)
-    current = next((DayOut.of(r).model_dump() for r in rows if r.date == day), {})
-    form = {k: "" if current.get(k) is None else f"{current[k]:g}" for k in DAY_FIELDS}
-    form |= {"supplements": ", ".join(current.get("supplements", [])), "notes": current.get("notes") or ""}
+    current = next((r for r in rows if r.date == day), None)
     saved = request.query_params.get("saved")
-    ctx = base_context(
-        who, day=day, form=form, recent=[DayOut.of(r).model_dump() for r in rows[-14:]][::-1], saved=saved
-    )
-    return render(request, "diary/days.html", ctx)
+    recent = [DayOut.of(r).model_dump() for r in rows[-14:]][::-1]
+    return render(request, "diary/days.html", _day_context(who, day, form_of(current), recent=recent, saved=saved))
 
 
 @diary_pages.post("/diary/days")
@@ -181,13 +203,13 @@ def save_day(
     who: SignedInForm,
     sent: Annotated[DayForm, Form()],
 ) -> Response:
-    """Save the day's factors."""
+    """Save the day's factors: drinks become mg, sliders count once moved ("not recorded" unticked)."""
     try:
         when, data = sent.entry()
         with db.write() as session:
             svc.put_day(session, user=who.user, day=when, data=data)
     except TwitchcheckError as exc:
-        ctx = base_context(who, day=sent.day, form=sent.fields(), recent=[], error=exc.message)
+        ctx = _day_context(who, sent.day, sent.fields(), recent=[], error=exc.message)
         return render(request, "diary/days.html", ctx, status=http_status(exc))
     return RedirectResponse(f"/diary/days?date={when.isoformat()}&saved=1", status_code=303)
 
@@ -222,7 +244,9 @@ def report_page(request: Request, db: Db, who: SignedIn) -> Response:
     result = analysis.analyse(tables, today=today)
     charts = plots.all_svgs(analysis.daily_counts(tables), result)
     html = report.render_html(
-        report.context(tables, result, who=who.user.email or "", today=today), charts, standalone=False
+        report.context(tables, result, who=who.user.email or "", today=today, profile=header(who.user, today)),
+        charts,
+        standalone=False,
     )
     return render(request, "diary/report_page.html", base_context(who, report_html=html))
 
@@ -233,7 +257,7 @@ def report_pdf(db: Db, who: SignedIn) -> Response:
     from twitchcheck.diary import report
 
     today = svc.local_today(who.user.timezone)
-    _, pdf = report.build(_tables(db, who), who=who.user.email or "", today=today)
+    _, pdf = report.build(_tables(db, who), who=who.user.email or "", today=today, profile=header(who.user, today))
     headers = {"Content-Disposition": f'inline; filename="twitchcheck-report-{today.isoformat()}.pdf"'}
     return Response(pdf, media_type="application/pdf", headers=headers)
 

@@ -81,21 +81,34 @@ def delete_medication(request: Request, medication_id: int, db: Db, who: SignedI
     return RedirectResponse("/diary/medications", status_code=303)
 
 
-def _symptoms(request: Request, db: Any, who: Member, status: int = 200, **extra: Any) -> Response:
+def _symptoms(
+    request: Request, db: Any, who: Member, status: int = 200, saved_id: int | None = None, **extra: Any
+) -> Response:
+    from twitchcheck.diary import warnings
+
     names = vocab.symptoms()
+    entry_triage = None
     with db.read() as session:
         rows = [
             SymptomOut.of(r).model_dump() | {"name": names.get(r.symptom, r.symptom)}
             for r in svc.SYMPTOMS.list(session, user_id=who.user.id)
         ][::-1]
-    ctx = _context(who, rows=rows, known=names, warnings=vocab.warning_signs(), **extra)
+        if saved_id is not None:
+            try:
+                saved = svc.SYMPTOMS.get(session, user_id=who.user.id, key=saved_id)
+                entry_triage = warnings.symptom_triage(session, user=who.user, symptom=saved)
+            except TwitchcheckError:
+                entry_triage = None
+    ctx = _context(who, rows=rows, known=names, levels=warnings.signs_by_level(), entry_triage=entry_triage, **extra)
     return render(request, "diary/symptoms.html", ctx, status=status)
 
 
 @records.get("/diary/symptoms")
 def symptoms(request: Request, db: Db, who: SignedIn) -> Response:
-    """Other symptoms noticed, with a form to add one."""
-    return _symptoms(request, db, who, form={}, saved=request.query_params.get("saved"))
+    """Other symptoms noticed, with a form to add one; after a warning sign, the check's advice."""
+    saved = request.query_params.get("saved", "")
+    saved_id = int(saved) if saved.isdigit() and len(saved) < 10 else None
+    return _symptoms(request, db, who, form={}, saved=saved, saved_id=saved_id)
 
 
 @records.post("/diary/symptoms")
@@ -110,10 +123,10 @@ def add_symptom(
     try:
         data = sent.entry()
         with db.write() as session:
-            svc.add_symptom(session, user=who.user, data=data)
+            symptom_id = svc.add_symptom(session, user=who.user, data=data).id
     except TwitchcheckError as exc:
         return _symptoms(request, db, who, status=http_status(exc), form=sent.fields(), error=exc.message)
-    return RedirectResponse("/diary/symptoms?saved=1", status_code=303)
+    return RedirectResponse(f"/diary/symptoms?saved={symptom_id}", status_code=303)
 
 
 @records.post("/diary/symptoms/{symptom_id}/delete")

@@ -58,6 +58,7 @@ class EpisodeForm(PageForm):
     notes: Text = ""
     timezone: Text = ""  # the browser's time zone (the quick form's script sets it)
     offset: Text = ""  # the offset the edited episode was written in ("+0100")
+    when: Text = "exact"  # the quick form's choice: now, earlier_today, last_night, yesterday or exact
 
     def fields(self) -> dict[str, str]:
         """The episode's fields as typed."""
@@ -97,30 +98,44 @@ def episode_entry(form: dict[str, str], timezone: str | None, *, patch: bool = F
 
 
 class DayForm(PageForm):
-    """The day's factors."""
+    """The day's factors by taps and sliders (``diary.daysform`` reads them: drinks to mg, sliders' boxes)."""
 
     day: Text = ""
     sleep_hours: Text = ""
-    caffeine_mg: Text = ""
+    sleep_hours_unset: Text = ""
+    coffee_cups: Text = ""
+    tea_cups: Text = ""
+    energy_drinks: Text = ""
+    other_caffeine_mg: Text = ""
+    caffeine_mg: Text = ""  # the day's caffeine typed in mg (older forms and scripts)
     alcohol_units: Text = ""
     stress: Text = ""
+    stress_unset: Text = ""
     exercise_minutes: Text = ""
     supplements: Text = ""
     notes: Text = ""
 
-    def fields(self) -> dict[str, str]:
-        """The factors as typed."""
-        return self.typed(*DAY_FIELDS, "supplements", "notes")
+    def sent(self) -> dict[str, str]:
+        """Every field as sent."""
+        from twitchcheck.diary.daysform import FIELDS
+
+        return self.typed(*FIELDS)
+
+    def fields(self) -> dict[str, Any]:
+        """The form as typed, ready to show again (taps, slider positions and their boxes)."""
+        from twitchcheck.diary.daysform import refill
+
+        return refill(self.sent())
 
     def entry(self) -> tuple[date, DayIn]:
         """The date and the factors, checked."""
+        from twitchcheck.diary.daysform import day_in
+
         try:
             when = date.fromisoformat(self.day.strip())
         except ValueError:
             raise TwitchcheckError("invalid", "validation_error", "date: please give a date") from None
-        data: dict[str, Any] = {k: form_number(getattr(self, k), int if k == "stress" else float) for k in DAY_FIELDS}
-        data |= {"supplements": self.supplements, "notes": self.notes or None}
-        return when, parse(DayIn, data)
+        return when, day_in(self.sent())
 
 
 class MedicationForm(PageForm):

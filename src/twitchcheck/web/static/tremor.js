@@ -248,6 +248,8 @@
     });
     measurements.forEach(function (m) { m.notes.slice(1).forEach(addNote); });
     document.getElementById("evidence-field").value = JSON.stringify(result.evidence);
+    var saveField = document.getElementById("measurements-field");
+    if (saveField) { saveField.value = JSON.stringify(measurements); }
     drawChart(measurements);
     section.hidden = false;
     var heading = document.getElementById("result-h");
