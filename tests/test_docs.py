@@ -69,6 +69,8 @@ def unknown_parts(line: str) -> list[str]:
         if missing or not names:
             return missing or [f"{words[0]} (no subcommand)"]
         commands, rest = [command.commands[n] for n in names], rest[1:]
+    while len(commands) == 1 and hasattr(commands[0], "commands") and rest and rest[0] in commands[0].commands:
+        commands, rest = [commands[0].commands[rest[0]]], rest[1:]  # a nested group: `diary tremor list`
     options = {w.split("=")[0] for w in rest if w.startswith("--")}
     return sorted({o for c in commands for o in options - _options(c)})
 
