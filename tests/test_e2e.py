@@ -160,7 +160,7 @@ def test_describe_then_result_then_questions(server: str, browser: Any, device: 
 
 @pytest.mark.parametrize("device", list(VIEWPORTS))
 def test_first_screen_answers_a_frightened_calf_twitcher(server: str, browser: Any, device: str) -> None:
-    """What to do, what it most likely is, the ALS worry answered and the safety net fit in 2 phone screens."""
+    """What to do, most likely cause, the ALS worry and the safety net fit in 2 phone screens; axe finds nothing."""
     page = browser.new_page(viewport=VIEWPORTS[device])
     page.goto(server + "/")
     page.fill("#text", FRIGHTENED)
@@ -177,6 +177,10 @@ def test_first_screen_answers_a_frightened_calf_twitcher(server: str, browser: A
     assert page.evaluate("[...document.querySelectorAll('details.more')].every(d => !d.open)")
     shot(page, f"result-first-{device}")
     first.screenshot(path=str(ARTIFACTS / f"result-first-screen-{device}.png"))  # the README's picture
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe()
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")  # the folded parts too
+    violations = axe.run(page).response["violations"]
+    assert not violations, [f"{v['id']}: {v['nodes'][0]['target']}" for v in violations]
     page.close()
 
 
