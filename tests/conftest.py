@@ -45,7 +45,7 @@ os.environ.setdefault("TWITCHCHECK_RATE_LIMIT", "off")
 # (whole evaluations, schemathesis, many subprocesses, the durability kill test) without even importing
 # them; `make test` runs everything. The marks also let `-m` pick any mix.
 TESTS = Path(__file__).parent
-BROWSER_FILES = {"test_e2e.py", "test_tremor_e2e.py"}
+BROWSER_FILES = {path.relative_to(TESTS).as_posix() for path in TESTS.rglob("*e2e*.py")}  # Chromium
 SLOW_FILES = {  # each takes several seconds or more (whole evaluations, many subprocesses, PDFs, random diaries)
     "test_independent.py",
     "test_parse_eval.py",

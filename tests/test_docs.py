@@ -63,14 +63,13 @@ def unknown_parts(line: str) -> list[str]:
     command = load_command(words[0])
     commands = [command]
     rest = words[1:]
-    if hasattr(command, "commands"):  # a group (Typer's own click)
+    while hasattr(command, "commands"):  # a group (Typer's own click), perhaps of groups ("diary tremor list")
         names = rest[0].split("|") if rest and not rest[0].startswith("-") else []
         missing = [n for n in names if n not in command.commands]
         if missing or not names:
             return missing or [f"{words[0]} (no subcommand)"]
         commands, rest = [command.commands[n] for n in names], rest[1:]
-    while len(commands) == 1 and hasattr(commands[0], "commands") and rest and rest[0] in commands[0].commands:
-        commands, rest = [commands[0].commands[rest[0]]], rest[1:]  # a nested group: `diary tremor list`
+        command = commands[0]
     options = {w.split("=")[0] for w in rest if w.startswith("--")}
     return sorted({o for c in commands for o in options - _options(c)})
 
