@@ -37,7 +37,15 @@ ARGS = [
 ARTIFACTS = Path(__file__).parent.parent / "test-artifacts" / "e2e"
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
 DESCRIPTION = "My left calf keeps twitching for 3 weeks, worse after running. No weakness. I drink 5 coffees a day."
-RESULT_ORDER = ["triage-h", "movement-h", "causes-h", "why-h", "tests-h", "helps-h", "safety-h", "sources-h"]
+RESULT_ORDER = ["triage-h", "answer-h", "safety-h", "causes-h", "why-h", "movement-h", "tests-h", "helps-h"]
+RESULT_ORDER += ["safety-all-h", "sources-h"]
+RESULT_NEEDED = {"triage-h", "answer-h", "safety-h", "causes-h", "why-h", "safety-all-h"}
+FRIGHTENED = (
+    "I'm 24 and my left calf has been twitching for 3 weeks, mostly when resting. I drink 4 coffees a day. "
+    "I'm really scared it's ALS, I keep reading about it at night. "
+    "I can still climb stairs and no muscle looks thinner."
+)
+PHONE_SCREENS = 2
 
 
 def free_port() -> int:
@@ -104,18 +112,20 @@ def answer_until_result(page: Any, limit: int = 40) -> int:
 
 def check_result(page: Any) -> None:
     ids = page.eval_on_selector_all("main h2[id]", "els => els.map(e => e.id)")
-    positions = [ids.index(i) for i in RESULT_ORDER]
+    assert set(ids) >= RESULT_NEEDED
+    positions = [ids.index(i) for i in RESULT_ORDER if i in ids]
     assert positions == sorted(positions) and positions[0] == 0
     triage = page.locator("section.triage")
     assert triage.is_visible()
     assert "level-" in (triage.get_attribute("class") or "")
     assert page.locator("#triage-h").inner_text().strip()
     assert page.locator("ul.causes li").count() >= 3
+    assert page.locator("#answer-h").is_visible() and not page.locator("#causes-h").is_visible()  # folded
 
 
 @pytest.mark.parametrize("device", list(VIEWPORTS))
-def test_describe_then_interview_then_result(server: str, browser: Any, device: str) -> None:
-    """Typing a description, clicking through the interview and reading the result works at both widths."""
+def test_describe_then_result_then_questions(server: str, browser: Any, device: str) -> None:
+    """A description gives the result at once; its questions can still be answered by clicking, at both widths."""
     page = browser.new_page(viewport=VIEWPORTS[device])
     page.goto(server + "/")
     shot(page, f"home-{device}")
@@ -124,13 +134,20 @@ def test_describe_then_interview_then_result(server: str, browser: Any, device: 
     page.select_option("#sex", "male")
     page.click("button[value=describe]")
     page.wait_for_load_state()
+    assert "/result" in page.url
+    check_result(page)
+    assert "“for 3 weeks”" in (page.locator("details.more").first.text_content() or "")
+    page.click("text=Answer the questions")
+    page.wait_for_load_state()
     assert "/interview" in page.url
-    assert page.locator(".understood").is_visible()
     shot(page, f"interview-{device}")
     page.locator("details.why summary").click()
     assert page.locator("details.why p").is_visible()
-    asked = answer_until_result(page)
-    assert asked >= 1
+    for _ in range(2):
+        page.locator("button[name=answer]").first.click()
+        page.wait_for_load_state()
+    page.click("button[name=action][value=finish]")
+    page.wait_for_load_state()
     check_result(page)
     shot(page, f"result-{device}")
     page.goto(server + "/guide/body/calf")
@@ -138,6 +155,48 @@ def test_describe_then_interview_then_result(server: str, browser: Any, device: 
     page.goto(server + "/ask?q=could+my+twitching+be+ALS")
     assert page.locator("#reply-h").is_visible()
     shot(page, f"ask-{device}")
+    page.close()
+
+
+@pytest.mark.parametrize("device", list(VIEWPORTS))
+def test_first_screen_answers_a_frightened_calf_twitcher(server: str, browser: Any, device: str) -> None:
+    """What to do, most likely cause, the ALS worry and the safety net fit in 2 phone screens; axe finds nothing."""
+    page = browser.new_page(viewport=VIEWPORTS[device])
+    page.goto(server + "/")
+    page.fill("#text", FRIGHTENED)
+    page.click("button[value=describe]")
+    page.wait_for_load_state()
+    first = page.locator("#first-screen")
+    words = first.inner_text()
+    assert "harmless kinds" in words and "Motor neurone disease (ALS) is very unlikely" in words
+    assert "“can still climb stairs”" in words
+    assert page.locator("#first-screen .safety-net li").count() == 3
+    bottom = page.evaluate("document.querySelector('#first-screen').getBoundingClientRect().bottom + window.scrollY")
+    if device == "phone":
+        assert bottom <= PHONE_SCREENS * VIEWPORTS["phone"]["height"], bottom
+    assert page.evaluate("[...document.querySelectorAll('details.more')].every(d => !d.open)")
+    shot(page, f"result-first-{device}")
+    first.screenshot(path=str(ARTIFACTS / f"result-first-screen-{device}.png"))  # the README's picture
+    axe = pytest.importorskip("axe_playwright_python.sync_playwright").Axe()
+    page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")  # the folded parts too
+    violations = axe.run(page).response["violations"]
+    assert not violations, [f"{v['id']}: {v['nodes'][0]['target']}" for v in violations]
+    page.close()
+
+
+def test_back_from_the_first_question_keeps_the_text(server: str, browser: Any) -> None:
+    """From the result's questions, Back on the first question returns home with the description still typed."""
+    page = browser.new_page(viewport=VIEWPORTS["phone"])
+    page.goto(server + "/")
+    page.fill("#text", FRIGHTENED)
+    page.fill("#age", "24")
+    page.click("button[value=describe]")
+    page.wait_for_load_state()
+    page.click("text=Answer the questions")
+    page.wait_for_load_state()
+    page.click("button[name=action][value=back]")
+    page.wait_for_load_state()
+    assert page.input_value("#text") == FRIGHTENED and page.input_value("#age") == "24"
     page.close()
 
 

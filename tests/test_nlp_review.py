@@ -73,3 +73,10 @@ def test_a_written_temperature_is_a_fever(kb: KnowledgeBase) -> None:
     """ "39.5" after a temperature word is a high temperature."""
     s = states(kb, "she's burning up, temp was 39.5 and her arms keep jerking")
     assert s.get("fever") == "present" and s.get("high_fever") == "present"
+
+
+def test_nothing_looking_thinner_denies_wasting_and_nothing_helping_does_not(kb: KnowledgeBase) -> None:
+    """ "Nothing looks thinner" denies wasting; "nothing helps, the muscle looks thinner" keeps it."""
+    assert states(kb, "my calf twitches but nothing looks thinner").get("muscle_wasting") == "absent"
+    kept = states(kb, "nothing helps, my arm is weak and the muscle looks thinner")
+    assert kept.get("muscle_wasting") == "present" and kept.get("weakness") == "present"

@@ -109,14 +109,32 @@ def test_home_is_accessible(client: TestClient) -> None:
     assert p.find("form", method="post", action="/start")
 
 
-def test_describe_starts_interview_with_what_was_read(client: TestClient) -> None:
-    """A description leads to the first question, showing what was read from it."""
-    url = start(client, text="My left calf keeps twitching, no weakness", age="30", sex="female", mode="describe")
-    assert url.startswith("/interview")
+def test_describe_shows_the_result_at_once(client: TestClient) -> None:
+    """ "Check my description" goes straight to the result, quoting what was read, and offers the questions."""
+    text = "My left calf keeps twitching for 3 weeks, no weakness. Scared it's ALS."
+    url = start(client, text=text, age="30", sex="female", mode="describe")
+    assert url.startswith("/result")
     state = decode(state_of(url))
     assert {i.id for i in state.initial} >= {"loc_calf", "weakness"} and state.age == 30
-    text = " ".join(page(client, url).text)
-    assert "What twitchcheck read from your description" in text and "Calf" in text
+    assert state.text == text and state.worries == ("als",)
+    p = page(client, url)
+    words = " ".join(p.text)
+    assert "What it most likely is" in words and "What you are worried about" in words
+    assert "“for 3 weeks”" in words and "Could anything change this?" in words
+    assert any(a.get("href", "").startswith("/interview?s=") for t, a in p.tags if t == "a")
+
+
+def test_back_from_the_first_question_keeps_the_description(client: TestClient) -> None:
+    """Back on the first question returns to the home page with the typed text, age and sex filled in."""
+    text = "my right eyelid has been flickering for 2 days"
+    result_url = start(client, text=text, age="41", sex="male", mode="describe")
+    links = [a["href"] for t, a in page(client, result_url).tags if t == "a" and "href" in a]
+    more = next(href for href in links if href.startswith("/interview"))
+    form = {i["name"]: i["value"] for i in page(client, more).find("input", type="hidden")}
+    back = client.post("/interview", data={**form, "action": "back"}, follow_redirects=False)
+    home = client.get(back.headers["location"]).text
+    assert back.headers["location"].startswith("/?s=") and text in home
+    assert 'value="41"' in home and '<option value="male" selected>' in home
 
 
 def test_interview_page_has_rationale_progress_back_and_dont_know(client: TestClient) -> None:
@@ -161,15 +179,15 @@ def test_stale_answer_is_not_applied(client: TestClient) -> None:
 
 
 def test_full_interview_reaches_result_in_order(client: TestClient) -> None:
-    """Answering until the end gives a result with its sections in the required order."""
+    """The result answers first (what to do, what it most likely is, when to get help), then folds the details."""
     url = finish_interview(client, start(client, mode="questions", age="34", sex="male"))
     p = page(client, url)
     h2 = [text for level, text in p.headings if level == 2]
-    wanted = ["Book", "The kind of movement", "Possible causes", "Why", "Tests a doctor may order", "What helps"]
-    wanted += ["Safety net", "Sources"]
-    positions = [next(i for i, h in enumerate(h2) if h.startswith(w) or w in h) for w in wanted[1:]]
+    wanted = ["What it most likely is", "Get help if", "The details", "Possible causes", "Why"]
+    wanted += ["The kind of movement", "Tests a doctor may order", "What helps", "Safety net", "Sources"]
+    positions = [next(i for i, h in enumerate(h2) if h.startswith(w) or w in h) for w in wanted]
     assert positions == sorted(positions)
-    assert h2.index(next(h for h in h2 if h.startswith("The kind"))) == 1  # triage heading comes first
+    assert h2.index("What it most likely is") == 1  # the triage heading comes first
     assert "Please note:" in " ".join(p.text)
 
 

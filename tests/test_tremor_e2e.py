@@ -145,6 +145,7 @@ def test_three_guided_tasks_measure_the_tremor_and_feed_a_check(server: str, bro
         (buttons.first if buttons.count() else page.locator("button[name=answer]").first).click()
         page.wait_for_load_state()
     assert "/result" in page.url
+    page.locator("details.more summary").first.click()  # the causes and why are folded below the answer
     why = page.locator("#why-h ~ .why-block").first.inner_text()
     assert "Phone measurement" in why
     assert not errors, errors

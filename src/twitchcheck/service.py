@@ -40,19 +40,27 @@ def case_from(
     evidence: Sequence[Raw] | None = None,
     age: float | None = None,
     sex: str | None = None,
+    worries: Sequence[str] | None = None,
 ) -> tuple[Case, dict[str, Any] | None]:
-    """The validated case for text and/or evidence, and what was read from the text (if any)."""
+    """The validated case for text and/or evidence, and what was read from the text (if any).
+
+    The feared conditions are those named in the text ("scared it's ALS") and any given as ``worries``.
+    """
     if evidence is not None and not isinstance(evidence, list | tuple):
         raise EvidenceError("the evidence has problems", [{"field": "evidence", "problem": "evidence must be a list"}])
     items: list[Any] = []
+    feared: list[Any] = []
     parsed = None
     if text is not None:
         parsed = parse(text)
         items += parsed["evidence"]
+        feared += [w["id"] for w in parsed.get("worries", [])]
         age = age if age is not None else parsed.get("age")
         sex = sex if sex is not None else parsed.get("sex")
     items += list(evidence or [])
-    return default_engine().case({"age": age, "sex": sex, "evidence": items}), parsed
+    if worries is not None:
+        feared += list(worries) if isinstance(worries, list | tuple) else [worries]
+    return default_engine().case({"age": age, "sex": sex, "evidence": items, "worries": feared}), parsed
 
 
 def assess(
@@ -60,9 +68,10 @@ def assess(
     evidence: Sequence[Raw] | None = None,
     age: float | None = None,
     sex: str | None = None,
+    worries: Sequence[str] | None = None,
 ) -> Assessment:
     """The assessment of a description and/or structured evidence (see the module docstring)."""
-    case, _ = case_from(text, evidence, age, sex)
+    case, _ = case_from(text, evidence, age, sex, worries)
     return default_engine().assess(case)
 
 

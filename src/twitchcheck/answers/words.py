@@ -47,15 +47,15 @@ def _times(lr: float) -> str:
 
 
 def explain_reasons(entry: dict[str, Any], words: dict[str, str] | None = None) -> dict[str, list[str]]:
-    """The answers for and against one cause as sentences ('Calf: yes (makes it 2.5 times as likely)').
+    """The answers for and against one cause as sentences ('“for 3 weeks” (makes it 2.5 times as likely)').
 
-    ``words`` maps evidence ids to the answer in plain words (with units); the engine's short text
-    is used otherwise.
+    The engine's text (the person's own words, or the answer in plain words with units) is used; ``words``
+    (evidence id -> answer in plain words) only where a reason has no text.
     """
     words = words or {}
 
     def text(r: dict[str, Any]) -> str:
-        return words.get(r["evidence"], r["text"])
+        return str(r.get("text") or words.get(r["evidence"], r["evidence"]))
 
     supporting = [f"{text(r)} (makes it {_times(r['likelihood_ratio'])} times as likely)" for r in entry["for"]]
     opposing = [

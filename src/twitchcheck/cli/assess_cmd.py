@@ -78,6 +78,7 @@ def assess(
         finish(lines, failed)
         return
     given: list[Any] | None = None
+    worries: Any = None
     if evidence is not None:
         raw = _read_json(evidence, as_json)
         if not isinstance(raw, dict):
@@ -85,8 +86,9 @@ def assess(
         given = raw.get("evidence")
         age = age if age is not None else raw.get("age")
         sex = sex if sex is not None else raw.get("sex")
+        worries = raw.get("worries")  # condition ids the person fears, besides those named in --text
     try:
-        result = assess_case(text, given, age, sex)
+        result = assess_case(text, given, age, sex, worries)
     except TwitchcheckError as exc:
         fail(exc.code, exc.message, as_json=as_json, details=exc.details)
     if as_json:

@@ -1,4 +1,9 @@
-"""Human-readable output with Rich: triage first, then movement, causes, why, tests, advice."""
+"""Human-readable output with Rich, in the result page's order.
+
+First the answer: what to do and by when, what it most likely is with the harmless causes' combined
+chance, each feared disease answered, the safety net's most urgent lines. Then the details: causes and
+why (with what was read but changed nothing), the kind of movement, tests, what helps, the whole safety net.
+"""
 
 from __future__ import annotations
 
@@ -33,18 +38,30 @@ def render_assessment(result: Assessment, console: Console | None = None) -> Non
 
         findings = default_engine().kb.findings
         names = [findings[f].name for f in triage.unasked_warning_signs if f in findings]
-        body.append("First check: if any of these applies, this advice does not (see a doctor):\n", style="bold")
-        body.append("".join(f"  ? {name}\n" for name in names))
-    for reason in triage.reasons:
-        body.append(f"• {reason}\n")
+        body.append("First check, not yet answered: if any of these applies, see a doctor", style="bold")
+        body.append(f"{' sooner' if triage.level != 'self_care' else ''}: {'; '.join(names)}.\n")
     console.print(Panel(body, title=f"What to do ({triage.level})", border_style=style.split()[-1]))
 
-    top_movement = result.movement[0]
-    line = f"Kind of movement: [bold]{top_movement.name}[/bold] ({top_movement.probability:.0%})"
-    if top_movement.reasons:
-        line += " because " + "; ".join(top_movement.reasons).lower()
-    console.print(line)
+    first = result.first_screen
+    answer = Text()
+    answer.append(f"{first.most_likely}\n", style="bold")
+    if first.harmless:
+        answer.append(f"{first.harmless}\n")
+    console.print(Panel(answer, title="What it most likely is"))
+    if result.worries:
+        worries = Group(*[Text(f"• {w.text}") for w in result.worries])
+        console.print(Panel(worries, title="What you are worried about", border_style="green"))
+    console.print(Panel(Group(*[Text(f"• {s}") for s in first.safety_net]), title="Get help if", border_style="yellow"))
 
+    _render_details(result, console)
+
+
+def _render_details(result: Assessment, console: Console) -> None:
+    """Below the answer: why, every cause, what was read but changed nothing, tests, advice, the rest."""
+    first = result.first_screen
+    console.rule("The details")
+    for reason in result.triage.reasons:
+        console.print(f"• {reason}")
     table = Table(title="Possible causes", show_lines=False)
     table.add_column("Cause")
     table.add_column("Chance", justify="right")
@@ -54,12 +71,24 @@ def render_assessment(result: Assessment, console: Console | None = None) -> Non
         why = [f"+ {e.text}" for e in c.for_[:2]] + [f"- {e.text}" for e in c.against[:2]]
         table.add_row(c.lay_name, f"{c.probability:.0%}", c.label, "\n".join(why))
     console.print(table)
+    if first.also_read:
+        console.print("Also read, but it changed nothing: " + "; ".join(a.text for a in first.also_read))
+
+    top_movement = result.movement[0]
+    line = f"Kind of movement: [bold]{top_movement.name}[/bold] ({top_movement.probability:.0%})"
+    if top_movement.reasons:
+        line += " because of " + "; ".join(top_movement.reasons)
+    console.print(line)
 
     if result.tests:
         tests = Group(*[Text(f"• {t.name}: {t.why}") for t in result.tests])
         console.print(Panel(tests, title="Tests a doctor may order"))
     if result.advice:
         console.print(Panel(Group(*[Text(f"• {a.text}") for a in result.advice]), title="What helps"))
-    console.print(Panel(Group(*[Text(f"• {s}") for s in result.safety_net]), title="Safety net", border_style="yellow"))
+    rest = result.safety_net[len(first.safety_net) :]
+    if rest:
+        console.print(
+            Panel(Group(*[Text(f"• {s}") for s in rest]), title="More of the safety net", border_style="yellow")
+        )
     console.print(Text(result.uncertainty, style="italic"))
     console.print(Text(result.disclaimer, style="dim"))

@@ -23,6 +23,7 @@ from twitchcheck.engine.result import (
     Reason,
     TestEntry,
     Triage,
+    Worry,
 )
 from twitchcheck.kb.loader import KnowledgeBase
 
@@ -39,6 +40,7 @@ __all__ = [
     "Reason",
     "TestEntry",
     "Triage",
+    "Worry",
     "compile_model",
     "parse_case",
 ]
@@ -61,7 +63,7 @@ class Engine:
 
     def case(self, raw: Mapping[str, Any]) -> Case:
         """Validate a raw ``{"age", "sex", "evidence"}`` mapping; raises EvidenceError."""
-        return parse_case(raw, self.kb.findings)
+        return parse_case(raw, self.kb.findings, conditions=self.kb.conditions)
 
     def assess(self, raw: Mapping[str, Any] | Case) -> Assessment:
         """Assess a case given as a Case or as a raw mapping."""

@@ -15,10 +15,18 @@ from twitchcheck.engine.differential import (
     movements_without_each,
 )
 from twitchcheck.engine.evidence import Case
+from twitchcheck.engine.firstscreen import (
+    also_read,
+    harmless_probability,
+    headline,
+    order_safety_net,
+    reason_text,
+    worries,
+)
 from twitchcheck.engine.model import FloatArray, Model
 from twitchcheck.engine.result import Assessment
 from twitchcheck.engine.triage import TriageResult, triage
-from twitchcheck.kb.schema import TRIAGE_ORDER, Condition, Presentation, Sentences
+from twitchcheck.kb.schema import TRIAGE_ORDER, Advice, Condition, Presentation
 
 
 def round_to_sum(probs: FloatArray, decimals: int = 4) -> list[float]:
@@ -36,30 +44,38 @@ def _display_order(probs: FloatArray, rounded: list[float]) -> list[int]:
     return sorted(range(len(rounded)), key=lambda i: (-rounded[i], -probs[i]))
 
 
-def describe(term: Term, finding_name: str, sentences: Sentences) -> str:
-    """An answer in plain words, e.g. 'Muscle weakness: no' (the wording is the policy's ``answer_*``)."""
-    if term.item.value is not None:
-        wording = sentences.answer_not_value if term.negated else sentences.answer_value
-        return wording.format(finding=finding_name, value=term.item.value)
-    wording = sentences.answer_yes if term.item.state == "present" else sentences.answer_no
-    return wording.format(finding=finding_name)
+def describe(model: Model, term: Term, shared: frozenset[str] = frozenset()) -> str:
+    """An answer in the person's words ('“for 3 weeks”') or, when it was not typed, in plain words."""
+    item = term.item
+    return reason_text(item, model.kb.findings[item.id], item.id in shared, model.kb.policy.sentences)
+
+
+def _shared_spans(case: Case) -> frozenset[str]:
+    """Findings read from words an earlier finding was read from ('calf': the place, then 'one place only')."""
+    seen: set[str] = set()
+    derived: set[str] = set()
+    for item in case.evidence:
+        if item.text:
+            if item.text in seen:
+                derived.add(item.id)
+            seen.add(item.text)
+    return frozenset(derived)
 
 
 Reason = dict[str, Any]
 
 
-def _explanations(model: Model, diff: Differential) -> tuple[list[list[Reason]], list[list[Reason]]]:
+def _explanations(
+    model: Model, diff: Differential, shared: frozenset[str]
+) -> tuple[list[list[Reason]], list[list[Reason]]]:
     """For every condition, the answers for it and against it, strongest first (vectorised)."""
     n_cond = len(model.condition_ids)
-    shown, words = model.kb.policy.presentation, model.kb.policy.sentences
+    shown = model.kb.policy.presentation
     if not diff.terms:
         return [[] for _ in range(n_cond)], [[] for _ in range(n_cond)]
     ratios = likelihood_ratios(model, diff)
     rounded = np.round(ratios, 2)
-    base = [
-        {"evidence": t.item.id, "state": t.item.state, "text": describe(t, model.kb.findings[t.item.id].name, words)}
-        for t in diff.terms
-    ]
+    base = [{"evidence": t.item.id, "state": t.item.state, "text": describe(model, t, shared)} for t in diff.terms]
     # Python lists index far faster than numpy scalars in the per-condition loop below.
     ratio_cols = ratios.T.tolist()
     rounded_cols = rounded.T.tolist()
@@ -80,8 +96,8 @@ def _label(p: float, shown: Presentation) -> str:
     return "likely" if p >= shown.likely else "possible" if p >= shown.possible else "unlikely"
 
 
-def _conditions(model: Model, diff: Differential, rounded: list[float]) -> list[dict[str, Any]]:
-    supporting, opposing = _explanations(model, diff)
+def _conditions(model: Model, diff: Differential, rounded: list[float], shared: frozenset[str]) -> list[dict[str, Any]]:
+    supporting, opposing = _explanations(model, diff, shared)
     headers = model.condition_headers
     return [
         {
@@ -95,7 +111,7 @@ def _conditions(model: Model, diff: Differential, rounded: list[float]) -> list[
     ]
 
 
-def _movements(model: Model, diff: Differential) -> list[dict[str, Any]]:
+def _movements(model: Model, diff: Differential, shared: frozenset[str]) -> list[dict[str, Any]]:
     rounded = round_to_sum(diff.movements)
     without = movements_without_each(model, diff)
     out = []
@@ -103,10 +119,7 @@ def _movements(model: Model, diff: Differential) -> list[dict[str, Any]]:
         movement = model.kb.movements[model.movement_ids[index]]
         reasons = []
         if diff.movements[index] >= model.kb.policy.presentation.possible:
-            reasons = [
-                describe(t, model.kb.findings[t.item.id].name, model.kb.policy.sentences)
-                for t in movement_reasons(diff, without, int(index))
-            ]
+            reasons = [describe(model, t, shared) for t in movement_reasons(diff, without, int(index))]
         out.append({"id": movement.id, "name": movement.lay_name, "probability": rounded[index], "reasons": reasons})
     return out
 
@@ -128,25 +141,71 @@ def likely_conditions(model: Model, diff: Differential) -> list[Condition]:
     return chosen
 
 
-def _tests(model: Model, conditions: list[Condition]) -> list[dict[str, str]]:
+def fitting_conditions(model: Model, diff: Differential, tri: TriageResult) -> list[Condition]:
+    """The causes tests and advice are given for: the leading one or two, and the one that sets the triage."""
+    chosen = likely_conditions(model, diff)
+    risk = tri.risk_condition
+    if risk is not None and risk != model.other_index and tri.risk_level == tri.level and tri.level > 0:
+        condition = list(model.kb.conditions.values())[risk]
+        if condition not in chosen:
+            chosen.append(condition)
+    return chosen
+
+
+def _urgent(model: Model, level: int) -> bool:
+    """Whether the result is beyond self-care advice (same-day care or an ambulance, by the policy)."""
+    return level > TRIAGE_ORDER.index(model.kb.policy.presentation.self_care_up_to)
+
+
+def _tests(model: Model, conditions: list[Condition], level: int, present: frozenset[str]) -> list[dict[str, str]]:
+    """The leading causes' tests, only when the result sends the person to a doctor, checked by ``only_if``.
+
+    With a same-day or emergency result, only the tests of causes that themselves need care that urgently.
+    """
+    if level < TRIAGE_ORDER.index(model.kb.policy.presentation.tests_from):
+        return []
+    if _urgent(model, level):
+        conditions = [c for c in conditions if _urgent(model, TRIAGE_ORDER.index(c.triage.level))]
     seen: dict[str, dict[str, str]] = {}
     for c in conditions:
         for t in c.tests:
-            if t.id not in seen:
+            if t.id not in seen and (not t.only_if or present & set(t.only_if)):
                 test = model.kb.tests[t.id]
                 seen[t.id] = {"id": t.id, "name": test.name, "why": t.why, "for": c.id}
     return list(seen.values())
 
 
-def _advice(model: Model, conditions: list[Condition]) -> list[dict[str, Any]]:
+def _fitting_advice(
+    model: Model, advice_id: str, level: int, present: frozenset[str], active: set[str]
+) -> Advice | None:
+    """The advice to give for this person (or what to give instead), or None when it does not fit."""
+    shown = model.kb.policy.presentation
+    a = model.kb.advice[advice_id]
+    if present & set(a.avoid_if) or active & set(a.not_with):
+        if a.instead is None:
+            return None
+        a = model.kb.advice[a.instead]
+    if _urgent(model, level) and not a.urgent:  # same day or an ambulance: only what to do now
+        return None
+    if a.kind == "treatment" and level < TRIAGE_ORDER.index(shown.treatments_from):
+        return None
+    return a
+
+
+def _advice(
+    model: Model, conditions: list[Condition], level: int, present: frozenset[str], active: set[str]
+) -> list[dict[str, Any]]:
     seen: dict[str, dict[str, Any]] = {}
     for c in conditions:
         for advice_id in c.advice:
-            if advice_id in seen:
-                seen[advice_id]["for"].append(c.id)
+            a = _fitting_advice(model, advice_id, level, present, active)
+            if a is None:
                 continue
-            a = model.kb.advice[advice_id]
-            seen[advice_id] = {"id": a.id, "text": a.text, "kind": a.kind, "evidence": a.evidence, "for": [c.id]}
+            if a.id in seen:
+                if c.id not in seen[a.id]["for"]:
+                    seen[a.id]["for"].append(c.id)
+                continue
+            seen[a.id] = {"id": a.id, "text": a.text, "kind": a.kind, "evidence": a.evidence, "for": [c.id]}
     return list(seen.values())
 
 
@@ -157,7 +216,21 @@ def _safety_net(model: Model, conditions: list[Condition], tri: TriageResult) ->
     generic = model.kb.policy.sentences.generic_safety_net
     if generic not in lines and TRIAGE_ORDER[tri.level] in ("self_care", "routine"):
         lines.append(generic)
-    return lines
+    return order_safety_net(model, lines)
+
+
+def _active(model: Model, diff: Differential, tri: TriageResult) -> set[str]:
+    """Causes at a 'possible' chance or more, and the red-flag rules that hold: what advice cautions check."""
+    possible = model.kb.policy.presentation.possible
+    ids = [cid for cid, p in zip(model.condition_ids, diff.conditions.tolist(), strict=False) if p >= possible]
+    return {*ids, *(r.id for r in tri.fired)}
+
+
+def _mentioned(conditions: list[dict[str, Any]], movements: list[dict[str, Any]], diff: Differential) -> set[str]:
+    ids = {r["evidence"] for c in conditions for r in (*c["for"], *c["against"])}
+    if any(m["reasons"] for m in movements):
+        ids |= {t.item.id for t in diff.terms if t.level == "movement"}
+    return ids
 
 
 def _uncertainty(model: Model, conditions: list[dict[str, Any]], case: Case) -> str:
@@ -178,19 +251,24 @@ def assess(model: Model, case: Case) -> Assessment:
     """
     diff = differential(model, case)
     tri = triage(model, case, diff)
-    conditions = _conditions(model, diff, round_to_sum(diff.conditions))
-    chosen = likely_conditions(model, diff)
+    shared = _shared_spans(case)
+    conditions = _conditions(model, diff, round_to_sum(diff.conditions), shared)
+    movements = _movements(model, diff, shared)
+    chosen = fitting_conditions(model, diff, tri)
+    present = frozenset(i.id for i in case.evidence if i.state == "present")
     level = model.kb.policy.levels[tri.level]
     label, time_frame, reasons = level.label, level.time_frame, tri.reasons
     if tri.level == 0 and not tri.screened:
         qualified = model.kb.policy.unscreened_self_care
         label, time_frame, reasons = qualified.label, qualified.time_frame, [qualified.reason, *reasons]
+    safety_net = _safety_net(model, chosen, tri)
+    harmless = harmless_probability(model, conditions)
     return Assessment.model_validate(
         {
             "age": case.age if case.age is None or not float(case.age).is_integer() else int(case.age),
             "sex": case.sex,
             "evidence": [item.to_dict() for item in case.evidence],
-            "movement": _movements(model, diff),
+            "movement": movements,
             "conditions": conditions,
             "triage": {
                 "level": level.id,
@@ -204,10 +282,17 @@ def assess(model: Model, case: Case) -> Assessment:
                 "unasked_warning_signs": tri.unasked_warning_signs,
                 "fits_harmless_pattern": not tri.poor_fit,
             },
-            "tests": _tests(model, chosen),
-            "advice": _advice(model, chosen),
-            "safety_net": _safety_net(model, chosen, tri),
+            "tests": _tests(model, chosen, tri.level, present),
+            "advice": _advice(model, chosen, tri.level, present, _active(model, diff, tri)),
+            "safety_net": safety_net,
+            "worries": worries(model, case.worries, conditions, present),
             "uncertainty": _uncertainty(model, conditions, case),
             "disclaimer": model.kb.policy.disclaimer,
+            "first_screen": {
+                **headline(model, conditions, tri.level, harmless),
+                "harmless_probability": harmless,
+                "safety_net": safety_net[: model.kb.policy.presentation.safety_net_first],
+                "also_read": also_read(model, case.evidence, _mentioned(conditions, movements, diff)),
+            },
         }
     )

@@ -7,7 +7,7 @@ puts into the finding's bins. Unknown items are kept for the record but change n
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -53,11 +53,12 @@ class EvidenceItem:
 
 @dataclass(frozen=True, slots=True)
 class Case:
-    """Everything the engine is told: age, sex and the evidence list."""
+    """Everything the engine is told: age, sex, the evidence list and the conditions the person fears."""
 
     evidence: tuple[EvidenceItem, ...]
     age: float | None = None
     sex: Sex | None = None
+    worries: tuple[str, ...] = ()
 
 
 def _check_item(item: EvidenceItem, finding: Finding | None) -> str | None:
@@ -80,9 +81,23 @@ def _check_item(item: EvidenceItem, finding: Finding | None) -> str | None:
     return None
 
 
-def parse_case(raw: Mapping[str, Any], findings: Mapping[str, Finding], default_source: Source = "initial") -> Case:
-    """Validate a ``{"age", "sex", "evidence": [...]}`` mapping into a Case, reporting every problem."""
+def parse_case(
+    raw: Mapping[str, Any],
+    findings: Mapping[str, Finding],
+    default_source: Source = "initial",
+    conditions: Collection[str] | None = None,
+) -> Case:
+    """Validate a ``{"age", "sex", "evidence": [...], "worries"?: [condition ids]}`` mapping into a Case.
+
+    Every problem is reported at once; worries are checked against ``conditions`` when given.
+    """
     problems: list[dict[str, Any]] = []
+    worries = raw.get("worries") or []
+    if not isinstance(worries, list | tuple) or not all(isinstance(w, str) for w in worries):
+        problems.append({"field": "worries", "problem": "worries must be a list of condition ids"})
+        worries = []
+    unknown = [w for w in worries if conditions is not None and w not in conditions]
+    problems += [{"field": "worries", "problem": f"unknown condition id {w!r}"} for w in unknown]
     age = raw.get("age")
     if age is not None and (isinstance(age, bool) or not isinstance(age, int | float) or not 0 <= age <= MAX_AGE):
         problems.append({"field": "age", "problem": f"age must be a number from 0 to {MAX_AGE}"})
@@ -112,7 +127,12 @@ def parse_case(raw: Mapping[str, Any], findings: Mapping[str, Finding], default_
         items.append(item)
     if problems:
         raise EvidenceError("the evidence has problems", problems)
-    return Case(evidence=tuple(dedupe(items)), age=float(age) if age is not None else None, sex=sex)
+    return Case(
+        evidence=tuple(dedupe(items)),
+        age=float(age) if age is not None else None,
+        sex=sex,
+        worries=tuple(dict.fromkeys(worries)),
+    )
 
 
 def dedupe(items: Iterable[EvidenceItem]) -> list[EvidenceItem]:

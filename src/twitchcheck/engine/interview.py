@@ -29,10 +29,12 @@ from twitchcheck.engine.evidence import Case, EvidenceItem
 from twitchcheck.engine.lookahead import BoolArray, FloatArray, Lookahead, joint_gain, lookahead
 from twitchcheck.engine.model import Model
 from twitchcheck.engine.questions import (
+    CHECKLIST_AGAIN_TEXT,
     CHECKLIST_TEXT,
     TRIAGE_GROUP_ID,
     TRIAGE_GROUP_TEXT,
     TRIAGE_RATIONALE,
+    WARNING_AGAIN_TEXT,
     WARNING_GROUP_ID,
     WARNING_GROUP_TEXT,
     WARNING_RATIONALE,
@@ -120,7 +122,7 @@ class InterviewStep:
         return {"question": question, "should_stop": self.should_stop, "assessment": self.assessment.to_json_dict()}
 
 
-def _warning_group(la: Lookahead) -> Question | None:
+def _warning_group(la: Lookahead, asked: frozenset[str] = frozenset()) -> Question | None:
     """All unanswered warning signs in one group question, if a "yes" to any would change the triage."""
     t = la.tables
     present_rows, _ = t.warning_rows
@@ -133,7 +135,8 @@ def _warning_group(la: Lookahead) -> Question | None:
         return None
     # Those that would change the triage first, then the rest (so that they need not come back).
     members = [t.findings[f] for _, f in sorted(pending, key=lambda pair: pair[0])][:MAX_GROUP_SIZE]
-    return group(members, WARNING_GROUP_ID, WARNING_GROUP_TEXT, WARNING_RATIONALE)
+    again = any(t.findings[f].id in asked for f in np.flatnonzero(t.warning))  # some answered on an earlier page
+    return group(members, WARNING_GROUP_ID, WARNING_AGAIN_TEXT if again else WARNING_GROUP_TEXT, WARNING_RATIONALE)
 
 
 def _red_flag_rows(la: Lookahead) -> BoolArray:
@@ -177,7 +180,9 @@ def _checklists(la: Lookahead, score: FloatArray, change: FloatArray) -> list[tu
     return out
 
 
-def _best_question(model: Model, la: Lookahead, could_change: BoolArray, change: FloatArray) -> tuple[Question, float]:
+def _best_question(
+    model: Model, la: Lookahead, could_change: BoolArray, change: FloatArray, asked: frozenset[str] = frozenset()
+) -> tuple[Question, float]:
     """The most valuable single question or checklist, and its information gain."""
     t = la.tables
     score = np.where(la.unasked, la.gain + MOVEMENT_WEIGHT * la.movement_gain + TRIAGE_WEIGHT * change, -np.inf)
@@ -189,7 +194,9 @@ def _best_question(model: Model, la: Lookahead, could_change: BoolArray, change:
     _, gain, kind, members = top
     lead = members[0]
     why = rationale(model, la, lead, bool(could_change[members].any()))
-    return group([t.findings[f] for f in members], f"group_{kind}", CHECKLIST_TEXT[kind], why), gain
+    again = any(model.kb.findings[fid].group == kind for fid in asked)  # this kind had a page already
+    text = CHECKLIST_AGAIN_TEXT[kind] if again else CHECKLIST_TEXT[kind]
+    return group([t.findings[f] for f in members], f"group_{kind}", text, why), gain
 
 
 def _escalation_check(model: Model, la: Lookahead) -> Question | None:
@@ -233,10 +240,11 @@ def plan(model: Model, case: Case, asked: int | None = None) -> Plan:
 
     if not la.unasked.any():
         return Plan(None, True, "nothing left to ask", la)
-    flags = _warning_group(la) or _triage_group(la)
+    asked_ids = frozenset(item.id for item in case.evidence if item.source == "asked")
+    flags = _warning_group(la, asked_ids) or _triage_group(la)
     question, gain = flags, 0.0
     if question is None:
-        question, gain = _best_question(model, la, could_change, expected_change)
+        question, gain = _best_question(model, la, could_change, expected_change, asked_ids)
     n_asked = questions_asked(model, case) if asked is None else asked
     if n_asked >= MAX_QUESTIONS:
         return Plan(question, True, f"reached the limit of {MAX_QUESTIONS} questions", la)

@@ -22,6 +22,7 @@ QuestionType = Literal["yes_no", "single", "group"]
 
 WARNING_GROUP_ID = "warning_signs"
 WARNING_GROUP_TEXT = "Do you have any of these?"
+WARNING_AGAIN_TEXT = "Do you have any of these other warning signs?"
 WARNING_RATIONALE = "To check for warning signs that would mean seeing a doctor sooner."
 TRIAGE_GROUP_ID = "triage_checks"
 TRIAGE_GROUP_TEXT = "Do any of these apply to you?"
@@ -35,6 +36,16 @@ CHECKLIST_TEXT = {
     "timing": "Do any of these describe when it happens?",
     "location": "Is it in any of these places?",
     "character": "Do any of these describe the movement?",
+}
+# The same checklists once some of their kind are answered, so a page never repeats the last one's heading.
+CHECKLIST_AGAIN_TEXT = {
+    "medicine": "Do you take any of these other medicines?",
+    "trigger": "Do any of these other things apply to you lately?",
+    "history": "Do any of these other things apply to you?",
+    "symptom": "Do you also have any of these?",
+    "timing": "Do any of these also describe when it happens?",
+    "location": "Is it also in any of these places?",
+    "character": "Do any of these also describe the movement?",
 }
 LAST_BIN_STRETCH = 1.5  # the open-ended last bin is represented by 1.5 x the bin edge before it
 KEEP_CAPITALISED = ("Parkinson", "Creutzfeldt", "Wilson", "Isaacs", "Tourette", "ALS", "MS")

@@ -105,8 +105,33 @@ class AdviceEntry(Frozen):
     for_: list[str] = Field(alias="for")
 
 
+class Worry(Frozen):
+    """A serious condition the person said they fear, its chance and one plain sentence on why."""
+
+    id: str
+    probability: float
+    text: str
+
+
+class AlsoRead(Frozen):
+    """Something read or answered that changed no cause's chance, in the person's words."""
+
+    id: str
+    text: str
+
+
+class FirstScreen(Frozen):
+    """What a result shows before any detail: the likely answer, the harmless share, the safety net's top."""
+
+    most_likely: str = Field(description="what it most likely is, in plain words")
+    harmless_probability: float = Field(description="the combined chance of the harmless causes")
+    harmless: str = Field(description="that chance in words; empty when the person must be seen today")
+    safety_net: list[str] = Field(description="the most important safety-net lines, most urgent first")
+    also_read: list[AlsoRead]
+
+
 class Assessment(Frozen):
-    """The whole assessment: movement, causes, triage, tests, advice, safety net and disclaimer."""
+    """The whole assessment: movement, causes, triage, tests, advice, safety net, worries and disclaimer."""
 
     age: int | float | None
     sex: Literal["female", "male"] | None
@@ -117,8 +142,10 @@ class Assessment(Frozen):
     tests: list[TestEntry]
     advice: list[AdviceEntry]
     safety_net: list[str]
+    worries: list[Worry] = Field(description="the feared conditions the person named, answered")
     uncertainty: str
     disclaimer: str
+    first_screen: FirstScreen
 
     def to_json_dict(self) -> dict[str, Any]:
         """The contract's JSON object (plain dicts and lists)."""

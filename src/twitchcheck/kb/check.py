@@ -63,6 +63,10 @@ def _source_refs(kb: KnowledgeBase) -> Iterator[tuple[str, str]]:
         yield from ((f"test {t.id}", s) for s in t.sources)
     for a in kb.advice.values():
         yield from ((f"advice {a.id}", s) for s in a.sources)
+        yield from basis(f"advice {a.id} caution", a.caution_basis)
+    for c in kb.conditions.values():
+        for ct in c.tests:
+            yield from basis(f"condition {c.id} test {ct.id}", ct.only_if_basis)
     yield from basis("triage policy", kb.policy.basis)
     for group in _seed_groups(kb):
         for item in group:
@@ -160,6 +164,12 @@ def check_conditions(kb: KnowledgeBase) -> list[str]:
                 faults.extend(_check_table(where, finding, entry.p))
         faults += [f"{where}: unknown test {t.id!r}" for t in c.tests if t.id not in kb.tests]
         faults += [f"{where}: unknown advice {a!r}" for a in c.advice if a not in kb.advice]
+        faults += [
+            f"{where}: test {t.id} only_if names unknown finding {f!r}"
+            for t in c.tests
+            for f in t.only_if
+            if f not in kb.findings
+        ]
         if not c.safety_net:
             faults.append(f"{where}: needs at least one safety-net statement")
     total = sum(c.prior.value for c in kb.conditions.values())
@@ -214,6 +224,23 @@ def check_warning_rules(kb: KnowledgeBase) -> list[str]:
         for f in kb.findings.values()
         if f.group == "warning" and f.id not in own
     ]
+
+
+def check_advice_cautions(kb: KnowledgeBase) -> list[str]:
+    """Advice cautions name known findings, causes or red-flag rules, and advice to give instead."""
+    faults = []
+    rules = {r.id for r in kb.red_flags}
+    for a in kb.advice.values():
+        where = f"advice {a.id}"
+        faults += [f"{where}: avoid_if names unknown finding {f!r}" for f in a.avoid_if if f not in kb.findings]
+        faults += [
+            f"{where}: not_with names unknown cause or red-flag rule {x!r}"
+            for x in a.not_with
+            if x not in kb.conditions and x not in rules
+        ]
+        if a.instead is not None and (a.instead not in kb.advice or a.instead == a.id):
+            faults.append(f"{where}: instead names unknown advice {a.instead!r}")
+    return faults
 
 
 def check_policy(kb: KnowledgeBase) -> list[str]:
@@ -293,6 +320,7 @@ CHECKS = (
     check_red_flags,
     check_warning_rules,
     check_policy,
+    check_advice_cautions,
     check_contract,
     check_seed_coverage,
     check_body_sites,

@@ -314,10 +314,22 @@ class ConditionTriage(Strict):
 
 
 class ConditionTest(Strict):
-    """A test from the catalogue and why it is done for this cause."""
+    """A test from the catalogue and why it is done for this cause.
+
+    ``only_if``: the test is offered only when one of these findings is present (an EEG for sleep starts only
+    when there are also daytime jerks or a seizure); ``only_if_basis`` says why.
+    """
 
     id: str
     why: str
+    only_if: list[str] = Field(default_factory=list)
+    only_if_basis: Basis | None = None
+
+    @model_validator(mode="after")
+    def _condition_sourced(self) -> ConditionTest:
+        if self.only_if and self.only_if_basis is None:
+            raise ValueError("a test offered only in some cases (only_if) needs an only_if_basis")
+        return self
 
 
 class Condition(Strict):
@@ -379,7 +391,13 @@ class MedicalTest(Strict):
 
 
 class Advice(Strict):
-    """Self-care, something to avoid, or a treatment a doctor may offer, with honest evidence."""
+    """Self-care, something to avoid, or a treatment a doctor may offer, with honest evidence.
+
+    Cautions, checked against what the person said: ``avoid_if`` names findings (heart failure, kidney
+    disease) with which the advice is not given; ``not_with`` names causes (at a "possible" chance or more)
+    or red-flag rules (that hold) with which it is not given, such as "don't stop your medicines" when the
+    medicine is the danger; ``instead`` is the advice given in its place. ``caution_basis`` says why.
+    """
 
     id: str
     kind: Literal["self_care", "avoid", "treatment", "reassurance"]
@@ -387,6 +405,19 @@ class Advice(Strict):
     evidence: Literal["good", "some", "limited", "against"]
     evidence_note: str | None = None
     sources: list[str] = Field(min_length=1)
+    avoid_if: list[str] = Field(default_factory=list)
+    not_with: list[str] = Field(default_factory=list)
+    instead: str | None = None
+    caution_basis: Basis | None = None
+    urgent: bool = Field(False, description="belongs in a same-day or emergency result (see presentation)")
+
+    @model_validator(mode="after")
+    def _caution_sourced(self) -> Advice:
+        if (self.avoid_if or self.not_with) and self.caution_basis is None:
+            raise ValueError("advice with avoid_if or not_with needs a caution_basis")
+        if self.instead and not (self.avoid_if or self.not_with):
+            raise ValueError("`instead` needs avoid_if or not_with")
+        return self
 
 
 class TriageLevelInfo(Strict):
@@ -410,6 +441,16 @@ class Presentation(Strict):
     advice_cover: float = Field(gt=0, le=1, description="... or until they cover this share of the probability")
     few_answers: int = Field(ge=0, description="with fewer answers than this the result is a rough first guess")
     fairly_clear: float = Field(gt=0, lt=1, description="the leading cause is 'fairly clear' from here")
+    tests_from: TriageLevel = Field(description="tests are listed only when the triage is this level or above")
+    treatments_from: TriageLevel = Field(description="a doctor's treatments are listed from this level on")
+    self_care_up_to: TriageLevel = Field(
+        description="self-care and reassurance up to this level; above it only `urgent` advice and the tests of "
+        "causes that need care that urgently"
+    )
+    safety_net_first: int = Field(ge=1, description="the first screen shows this many safety-net lines")
+    safety_net_urgency: dict[TriageLevel, list[str]] = Field(
+        description="words that mark a safety-net line's urgency, for putting the most urgent first"
+    )
     basis: Basis
 
 
@@ -423,6 +464,18 @@ class Sentences(Strict):
     no_clear_cause: str
     poor_fit_named: str
     poor_fit: str
+    most_likely: str = Field(description="the first screen's answer: {name} and {chance}")
+    needs_care_now: str = Field(description="the answer instead when the result is same-day care or an ambulance")
+    needs_care_now_cause: str = Field(description="the same, naming the likeliest cause that needs care now")
+    harmless_share: str = Field(description="the harmless causes' combined chance: {chance}")
+    worry_levels: dict[Literal["very_unlikely", "unlikely", "possible", "likely"], str] = Field(
+        description="a worry's first words by its chance: {name}, {chance}"
+    )
+    worry_against: str = Field(description="what the person said against it, in their words: {quotes}")
+    worry_against_answers: str = Field(description="the same when only answers to questions speak against it")
+    worry_nothing_for: str
+    worry_for: str = Field(description="what the person said for it: {quotes}")
+    worry_change: str = Field(description="what would change it: {findings}")
     cause_possible: str = Field(description="why the differential raises triage: a cause at a more urgent level")
     cause_outside: str = Field(description="... when that is a cause outside the knowledge base")
     answer_yes: str = Field(description="an answer in plain words, as listed for or against a cause")

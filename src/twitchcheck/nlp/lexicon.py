@@ -48,11 +48,16 @@ class Substance(Strict):
 
 
 class Disease(Strict):
-    """A disease people fear or mention in relatives; only the family finding comes from it."""
+    """A disease people fear or mention in relatives.
+
+    A relative's disease gives the family finding; the writer's own mention ("scared it's ALS") is a worry,
+    answered about ``condition`` (a knowledge-base condition id) when the disease has one.
+    """
 
     name: str
     phrases: list[str] = Field(min_length=1)
     family: str | None = None
+    condition: str | None = None
 
 
 class ContextRule(Strict):

@@ -183,7 +183,10 @@ def _other_phrases(lex: Lexicon) -> Iterator[tuple[str, TargetDef]]:
     for sub in lex.substances:
         yield from ((p, TargetDef("SUBSTANCE", sub.finding, name=sub.name, substance=sub)) for p in sub.phrases)
     for disease in lex.diseases:
-        yield from ((p, TargetDef("DISEASE", disease.name, family=disease.family)) for p in disease.phrases)
+        yield from (
+            (p, TargetDef("DISEASE", disease.name, value=disease.condition, family=disease.family))
+            for p in disease.phrases
+        )
     yield from ((p, TargetDef("GROUP", p, ids=tuple(ids))) for p, ids in lex.negated_groups.items())
     yield from ((p, TargetDef("STOP", p)) for p in lex.stop_phrases)
     yield from ((rule.phrase, TargetDef("MODIFIER", rule.phrase)) for rule in lex.context_rules)

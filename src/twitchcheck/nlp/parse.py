@@ -80,6 +80,7 @@ class Parser:
         assertions = [assertion_of(c) for c in cats]
         col = Collector(text)
         medicines: list[dict[str, str]] = []
+        worries: list[dict[str, Any]] = []
         for k, target in enumerate(reading.targets):
             if self._belongs_to_previous(reading, k, OTHER_TOPIC[:2], 3) and self._is_timing(target):
                 continue
@@ -94,6 +95,13 @@ class Parser:
                     self._medicine(col, d, target, assertion=assertions[k], reading=reading, out=medicines)
                 elif d.kind == "DISEASE" and assertions[k] == "family" and d.family:
                     col.add(d.family, "absent" if "NEGATED_EXISTENCE" in cats[k] else "present", target, "family")
+                elif (
+                    d.kind == "DISEASE"
+                    and d.value
+                    and assertions[k] != "family"
+                    and all(w["id"] != d.value for w in worries)
+                ):
+                    worries.append({"id": d.value, "text": text[target.start_char : target.end_char]})
                 elif d.kind == "GROUP" and assertions[k] in ("negated", "family") and "NEGATED_EXISTENCE" in cats[k]:
                     for fid in d.ids:
                         col.add(fid, "absent", target, "negated")
@@ -119,6 +127,7 @@ class Parser:
             "frequency": frequency,
             "medicines": medicines,
             "substances": substances,
+            "worries": worries,
         }
         if not result["evidence"]:
             result["message"] = NO_SYMPTOMS
@@ -190,6 +199,7 @@ class Parser:
         out: list[dict[str, Any]] = []
         caffeine: dict[str, float] = {}
         first: dict[str, tuple[Target, str]] = {}
+        spans: dict[str, tuple[int, int]] = {}
         for k, target in enumerate(reading.targets):
             for d in target.match.defs:
                 sub, assertion = d.substance, assertions[k]
@@ -208,6 +218,7 @@ class Parser:
                         )
                     continue
                 amount = self.quantities.amount(low, target.start_char, target.end_char, sub)
+                spans.setdefault(d.id, amount.span or (target.start_char, target.end_char))
                 entry: dict[str, Any] = {"name": sub.name, "finding": d.id, "text": target.text}
                 if sub.per_serving is not None:
                     mg = amount.mg if amount.mg is not None else amount.servings * sub.per_serving
@@ -223,7 +234,8 @@ class Parser:
                 out.append(entry)
         for fid, (target, _assertion) in first.items():
             if self.kb.findings[fid].type == "number" and caffeine:
-                col.add(fid, "present", target, "affirmed", float(sum(caffeine.values())), replace=True)
+                where = spans.get(fid, target)
+                col.add(fid, "present", where, "affirmed", float(sum(caffeine.values())), replace=True)
             elif self.kb.findings[fid].type == "number" and col.has(fid, "absent"):
                 col.add(fid, "present", (col.items[fid]["start"], col.items[fid]["end"]), "negated", 0.0, replace=True)
         return out
@@ -331,6 +343,7 @@ def empty_result(message: str = NO_SYMPTOMS) -> dict[str, Any]:
         "frequency": None,
         "medicines": [],
         "substances": [],
+        "worries": [],
         "message": message,
     }
 

@@ -25,6 +25,7 @@ class Amount:
     servings: float
     explicit: bool
     mg: float | None = None
+    span: tuple[int, int] | None = None  # the characters that gave the amount ("4 coffees a day")
 
 
 class QuantityReader:
@@ -194,20 +195,37 @@ class QuantityReader:
         return out
 
     def amount(self, low: str, start: int, end: int, substance: Substance) -> Amount:
-        """Servings a day of the substance named at low[start:end], from the words around it."""
-        pre, post = low[max(0, start - 50) : start], low[end : end + 60]
-        if (m := self.mg.search(pre[-20:])) or (m := self.mg.search(post[:32])):
-            return Amount(1, True, float(m.group(1)))
+        """Servings a day of the substance named at low[start:end], from the words around it, and their span."""
+        found = self._amount(low, start, end, substance)
+        if found.span is None:
+            return found
+        a, b = found.span
+        a += len(low[a:b]) - len(low[a:b].lstrip())
+        b -= len(low[a:b]) - len(low[a:b].rstrip())
+        return Amount(found.servings, found.explicit, found.mg, (a, b))
+
+    def _amount(self, low: str, start: int, end: int, substance: Substance) -> Amount:
+        pre_start = max(0, start - 50)
+        pre, post = low[pre_start:start], low[end : end + 60]
+        if m := self.mg.search(pre[-20:]):
+            return Amount(
+                1, True, float(m.group(1)), (start - 20 + m.start() if len(pre) >= 20 else pre_start + m.start(), end)
+            )
+        if m := self.mg.search(post[:32]):
+            return Amount(1, True, float(m.group(1)), (start, end + m.end()))
         per_day = self._per_day(post)
+        period = self.period.match(post)
         if m := self.before.search(pre):
             vague = m.group(1)
             servings = self.lex.vague_amounts[vague] if vague else (self._range(m.group(2), m.group(3)) or 1)
-            explicit = m.group(1) is not None or m.group(2) not in ("a", "an") or self.period.match(post) is not None
+            explicit = m.group(1) is not None or m.group(2) not in ("a", "an") or period is not None
             servings *= self._multiplier(m.group(4) or "")
-            return Amount(servings * per_day, explicit)
+            return Amount(
+                servings * per_day, explicit, span=(pre_start + m.start(), end + (period.end() if period else 0))
+            )
         if m := self.after.match(post):
             servings = (self._range(m.group(1), m.group(2)) or 1) * self._multiplier(m.group(3) or "")
-            return Amount(servings / (7 if m.group(4) == "week" else 1), True)
+            return Amount(servings / (7 if m.group(4) == "week" else 1), True, span=(start, end + m.end()))
         return Amount(substance.default_servings * per_day, False)
 
     def _per_day(self, post: str) -> float:

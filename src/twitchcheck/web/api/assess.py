@@ -65,7 +65,7 @@ def parse(body: ParseIn) -> ParseOut:
 def assess(body: AssessIn) -> Assessment:
     """Assess a description (``text``) and/or structured ``evidence``: movement, causes, triage, tests, advice."""
     evidence = [e.model_dump(exclude_none=True) for e in body.evidence] if body.evidence is not None else None
-    return core.assess(body.text, evidence, body.age, body.sex)
+    return core.assess(body.text, evidence, body.age, body.sex, body.worries)
 
 
 @api.post("/interview/next", tags=["assessment"])

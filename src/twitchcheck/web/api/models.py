@@ -55,6 +55,12 @@ class AssessIn(CaseIn):
 
     text: str | None = Field(default=None, max_length=MAX_TEXT, examples=["My calf keeps twitching, no weakness."])
     evidence: list[EvidenceIn] | None = Field(default=None, max_length=MAX_EVIDENCE)  # type: ignore[assignment]
+    worries: list[Annotated[str, Field(min_length=1, max_length=100)]] | None = Field(
+        default=None,
+        max_length=20,
+        description="condition ids the person fears, besides those named in the text",
+        examples=[["als"]],
+    )
 
 
 class ParseIn(Request):
@@ -130,6 +136,7 @@ ERRORS: dict[int | str, dict[str, Any]] = {
 }
 TEXT_ERRORS: dict[int | str, dict[str, Any]] = {
     **ERRORS,
+    413: {"model": ErrorOut, "description": "The request body is larger than 64 KB"},
     503: {"model": ErrorOut, "description": "Free text cannot be read here (twitchcheck.nlp is not installed)"},
 }
 AUTH_ERRORS: dict[int | str, dict[str, Any]] = {

@@ -8,7 +8,7 @@ pool, off the event loop).
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -25,6 +25,7 @@ pages = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 StateParam = Annotated[str | None, Query(alias="s", max_length=8_000)]
 MAX_TEXT = 10_000
+UNASKED_SHOWN = 6  # unanswered warning signs listed on the first screen; the rest one tap away
 
 
 def load_state(request: Request, s: str | None) -> InterviewState | Response:
@@ -44,9 +45,17 @@ def after_answers(state: InterviewState, notice: str | None = None) -> RedirectR
 
 
 @pages.get("/")
-async def home(request: Request) -> Response:
-    """Start: describe the twitching in your own words, or answer questions."""
-    return render(request, "home.html", {"form": {}})
+async def home(request: Request, s: StateParam = None) -> Response:
+    """Start: describe the twitching in your own words, or answer questions (``s`` brings the text back)."""
+    form: dict[str, Any] = {}
+    if s:
+        try:
+            state = decode(s)
+        except StateError:
+            state = InterviewState()
+        age = "" if state.age is None else str(int(state.age) if float(state.age).is_integer() else state.age)
+        form = {"text": state.text, "age": age, "sex": state.sex or ""}
+    return render(request, "home.html", {"form": form})
 
 
 def _age(raw: str | None) -> float | None:
@@ -85,8 +94,9 @@ def start(
     except TwitchcheckError as exc:
         ctx = {"form": form, "error": exc.message}
         return render(request, "home.html", ctx, status=http_status(exc))
-    notice = None if not describe else "understood" if understood else "nothing"
-    return after_answers(state, notice)
+    if describe and understood:  # "Check my description": the answer at once, questions offered after it
+        return RedirectResponse(f"/result?s={encode(state)}", status_code=303)
+    return after_answers(state, None if not describe else "nothing")
 
 
 @pages.get("/result")
@@ -96,8 +106,12 @@ def result(request: Request, s: StateParam = None, view: str | None = Query(defa
     if isinstance(state, Response):
         return state
     assessment = flow.assess_state(state)
-    more = flow.interview_plan(state).question is not None
+    step = flow.interview_plan(state.with_more(True))
+    more = step.question is not None
     context = {
+        "next_question": step.question.text if step.question is not None else None,
+        "has_text": bool(state.text),
+        "unasked_shown": UNASKED_SHOWN,
         "r": result_view(default_engine().kb, assessment.to_json_dict()),
         "s": encode(state),
         "more_state": encode(state.with_more(True)),

@@ -25,8 +25,9 @@ def start_state(text: str | None, age: float | None, sex: str | None) -> tuple[I
     Returns the state and whether anything was understood from the text.
     """
     case, parsed = core.case_from(text, None, age, sex)
-    initial = tuple(EvidenceItem(i.id, i.state, i.value, "parsed") for i in case.evidence)
-    return InterviewState(age=case.age, sex=case.sex, initial=initial), bool(parsed and initial)
+    initial = tuple(EvidenceItem(i.id, i.state, i.value, "parsed", i.text) for i in case.evidence)
+    state = InterviewState(age=case.age, sex=case.sex, initial=initial, text=text or "", worries=case.worries)
+    return state, bool(parsed and initial)
 
 
 def state_case(state: InterviewState) -> Case:

@@ -73,8 +73,8 @@ def answer(
     if isinstance(state, Response):
         return state
     if action == "back":
-        if not state.steps:
-            return RedirectResponse("/", status_code=303)
+        if not state.steps:  # back to the home page with the description and age still filled in
+            return RedirectResponse(f"/?s={encode(state)}", status_code=303)
         return RedirectResponse(f"/interview?s={encode(state.back())}", status_code=303)
     if action == "finish":
         return RedirectResponse(f"/result?s={encode(state)}", status_code=303)

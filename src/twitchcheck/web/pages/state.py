@@ -23,6 +23,8 @@ from twitchcheck.engine.evidence import Case, EvidenceItem
 VERSION = 1
 MAX_ENCODED = 8_000  # characters: far more than a 20-question interview needs (about 300-600)
 MAX_DECODED = 64_000  # bytes after inflating, so a crafted parameter cannot blow up in memory
+MAX_QUOTE = 200  # characters of the words an answer was read from
+MAX_TEXT = 10_000  # characters of description, as the home form allows
 MAX_NUMBER = 1e9  # no answer needs a larger number (days, mg of caffeine); larger ones overflow the engine
 _STATE = {"present": "p", "absent": "a", "unknown": "u"}
 _STATE_BACK = {v: k for k, v in _STATE.items()}
@@ -45,6 +47,8 @@ class InterviewState:
     initial: tuple[EvidenceItem, ...] = ()
     steps: tuple[tuple[EvidenceItem, ...], ...] = ()
     more: bool = False  # the person chose to answer more questions after the interview stopped
+    text: str = ""  # the description typed on the home page, so "back" and "change it" keep it
+    worries: tuple[str, ...] = ()  # condition ids of the diseases the description says the person fears
     notice: str | None = field(default=None, compare=False)  # a one-off message, never encoded
 
     @property
@@ -59,11 +63,12 @@ class InterviewState:
     def case(self) -> Case:
         """The engine's case (age and sex are validated when the state is made)."""
         sex = self.sex if self.sex in ("female", "male") else None
-        return Case(evidence=tuple(self.evidence), age=self.age, sex=sex)  # type: ignore[arg-type]
+        return Case(evidence=tuple(self.evidence), age=self.age, sex=sex, worries=self.worries)  # type: ignore[arg-type]
 
     def raw(self) -> dict[str, Any]:
-        """The ``{"age", "sex", "evidence"}`` mapping the JSON API takes."""
-        return {"age": self.age, "sex": self.sex, "evidence": [i.to_dict() for i in self.evidence]}
+        """The ``{"age", "sex", "evidence", "worries"}`` mapping the JSON API takes."""
+        evidence = [i.to_dict() for i in self.evidence]
+        return {"age": self.age, "sex": self.sex, "evidence": evidence, "worries": list(self.worries)}
 
     def answered(self, items: list[EvidenceItem]) -> InterviewState:
         """The state after one more question."""
@@ -81,10 +86,13 @@ class InterviewState:
 def _item_out(item: EvidenceItem, default_source: str) -> list[Any]:
     out: list[Any] = [item.id, _STATE[item.state]]
     source = _SOURCE[item.source]
-    if item.value is not None or source != _SOURCE[default_source]:
+    quoted = item.text is not None and len(item.text) <= MAX_QUOTE
+    if item.value is not None or source != _SOURCE[default_source] or quoted:
         out.append(item.value)
-    if source != _SOURCE[default_source]:
+    if source != _SOURCE[default_source] or quoted:
         out.append(source)
+    if quoted:
+        out.append(item.text)  # the words it was read from, quoted in the result's reasons
     return out
 
 
@@ -107,14 +115,16 @@ def _value_ok(value: Any) -> bool:
 
 
 def _item_in(raw: Any, default_source: str) -> EvidenceItem:
-    if not isinstance(raw, list) or not 2 <= len(raw) <= 4 or not isinstance(raw[0], str) or len(raw[0]) > 100:
+    if not isinstance(raw, list) or not 2 <= len(raw) <= 5 or not isinstance(raw[0], str) or len(raw[0]) > 100:
         raise StateError("an answer in the state is malformed")
     state = _code(_STATE_BACK, raw[1])
     value = raw[2] if len(raw) > 2 else None
     source = _code(_SOURCE_BACK, raw[3]) if len(raw) > 3 else default_source
-    if state is None or source is None or not _value_ok(value):
+    quote = raw[4] if len(raw) > 4 else None
+    bad_quote = quote is not None and (not isinstance(quote, str) or len(quote) > MAX_QUOTE)
+    if state is None or source is None or not _value_ok(value) or bad_quote:
         raise StateError("an answer in the state is malformed")
-    return EvidenceItem(raw[0], state, value, source)  # type: ignore[arg-type]
+    return EvidenceItem(raw[0], state, value, source, quote)  # type: ignore[arg-type]
 
 
 def encode(state: InterviewState) -> str:
@@ -130,6 +140,16 @@ def encode(state: InterviewState) -> str:
         payload["q"] = [[_item_out(i, "asked") for i in step] for step in state.steps]
     if state.more:
         payload["m"] = 1
+    if state.worries:
+        payload["w"] = list(state.worries)
+    if state.text:
+        with_text = _pack({**payload, "t": state.text})
+        if len(with_text) <= MAX_ENCODED:  # a very long description is not carried; the answers always are
+            return with_text
+    return _pack(payload)
+
+
+def _pack(payload: dict[str, Any]) -> str:
     packed = zlib.compress(json.dumps(payload, separators=(",", ":")).encode(), 9)
     return base64.urlsafe_b64encode(packed).decode().rstrip("=")
 
@@ -161,6 +181,11 @@ def decode(text: str | None) -> InterviewState:
     sex = _code(_SEX_BACK, payload["s"]) if "s" in payload else None
     if "s" in payload and sex is None:
         raise StateError("the sex in the state is not valid")
+    text, worries = payload.get("t", ""), payload.get("w", [])
+    if not isinstance(text, str) or len(text) > MAX_TEXT:
+        raise StateError("the description in the state is not valid")
+    if not isinstance(worries, list) or not all(isinstance(w, str) and len(w) <= 100 for w in worries[:20]):
+        raise StateError("the worries in the state are not valid")
     initial, steps = payload.get("i", []), payload.get("q", [])
     if not isinstance(initial, list) or not isinstance(steps, list) or not all(isinstance(s, list) for s in steps):
         raise StateError("the answers in the state are malformed")
@@ -170,4 +195,6 @@ def decode(text: str | None) -> InterviewState:
         initial=tuple(_item_in(i, "parsed") for i in initial),
         steps=tuple(tuple(_item_in(i, "asked") for i in step) for step in steps),
         more=bool(payload.get("m")),
+        text=text,
+        worries=tuple(worries[:20]),
     )

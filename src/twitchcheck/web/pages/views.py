@@ -1,9 +1,11 @@
 """Turning an assessment into what a person reads: plain words, groups and sources.
 
 The engine reports numbers (probabilities, likelihood ratios); the result page shows them in the
-order a worried person needs: what to do first (triage), what kind of movement it is, the causes
-grouped as "likely", "possible" or "checked and unlikely", why, tests, what helps, and the safety
-net with sources. Nothing here changes a number; it only arranges and words them.
+order a worried person needs. First, on one screen: what to do and by when, what it most likely is with
+the harmless causes' combined chance, each feared disease answered, and the safety net's top three
+lines. Below, folded away: the causes grouped as "likely", "possible" or "checked and unlikely", why,
+tests, what helps, the whole safety net and sources. Nothing here changes a number; it only arranges
+and words them.
 """
 
 from __future__ import annotations
@@ -74,7 +76,11 @@ def result_view(kb: KnowledgeBase, assessment: dict[str, Any]) -> dict[str, Any]
     source_ids = [s for cid in shown for s in kb.conditions[cid].sources]
     source_ids += [s for a in assessment["advice"] for s in kb.advice[a["id"]].sources]
     movement = [{**m, "pct": pct(m["probability"])} for m in assessment["movement"]]
+    names = {c["id"]: c["lay_name"] for c in assessment["conditions"]}
+    worries = [{**w, "name": names.get(w["id"], w["id"])} for w in assessment.get("worries", [])]
     return {
+        "first": assessment.get("first_screen") or {},
+        "worries": worries,
         "triage": triage_view(kb, assessment["triage"]),
         "movement": movement[0],
         "movement_others": [m for m in movement[1:] if m["probability"] >= 0.05],
