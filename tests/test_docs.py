@@ -109,6 +109,7 @@ def api_routes() -> dict[str, set[str]]:
 def readme_route_table() -> dict[str, set[str]]:
     """README's route table: ``| `/api/v1/...` | GET, POST | what |`` rows."""
     rows = re.findall(r"^\| `(/api/v1/[^`]+)` \| ([A-Z, ]+) \|", README, re.M)
+    assert len({path for path, _ in rows}) == len(rows), "a route is listed twice"
     return {_normalise(path): {m.strip() for m in methods.split(",")} for path, methods in rows}
 
 
