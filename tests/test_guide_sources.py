@@ -82,13 +82,12 @@ def test_body_part_pages_cite_and_merge_safety_nets(slug: str) -> None:
 
 
 def test_calf_safety_net_has_one_bullet_per_sign_in_the_most_urgent_wording() -> None:
-    """The calf page's ten overlapping lines become five: blood clot and breathing first, weakness once."""
+    """The calf page's overlapping lines become at most five: blood clot and breathing first, weakness once."""
     kb = _kb()
     lines = default_engine().assess({"evidence": [{"id": "loc_calf", "state": "present"}]}).safety_net
-    assert len(lines) >= 8
     page = body_part_page("calf")
     texts = page["safety_net"]
-    assert len(texts) <= MAX_BULLETS
+    assert len(texts) <= MAX_BULLETS < len(lines)
     assert page["safety_net_facts"][0]["level"] == "urgent"
     assert any("blood clot" in t for t in texts) and any("2 weeks" in t for t in texts)
     weakness = [t for t in texts if "weak or thinner" in t and t.startswith("See a doctor soon")]
