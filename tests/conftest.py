@@ -57,6 +57,7 @@ SLOW_FILES = {  # each takes several seconds or more (whole evaluations, many su
     "test_web_state.py",
     "diary/test_analysis_robust.py",
     "diary/test_report.py",
+    "diary/test_tremor_report.py",
     "diary/test_durability.py",
 }
 

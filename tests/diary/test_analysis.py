@@ -119,6 +119,7 @@ def test_trend_direction() -> None:
     assert flat is not None and flat.direction == "stable"
 
 
+@pytest.mark.slow  # a PDF or a statistics cross-check: left out of the quick tier
 def test_rate_ratio_matches_statsmodels_quasi_poisson() -> None:
     """The closed-form rate ratio and CI equal statsmodels' Poisson GLM with Pearson dispersion."""
     sm = pytest.importorskip("statsmodels.api")

@@ -102,6 +102,7 @@ def test_lists_and_exports_hold_only_own_records(
         assert response.json() == []
 
 
+@pytest.mark.slow  # a PDF or a statistics cross-check: left out of the quick tier
 def test_report_pdf_of_another_person_is_their_own(
     client: TestClient, make_user: Any, owner_records: dict[str, Any]
 ) -> None:

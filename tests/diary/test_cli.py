@@ -76,6 +76,7 @@ def test_day_med_symptom_and_analysis(run: object) -> None:
     assert "needs at least 3 days" in run("analysis").output  # type: ignore[operator]
 
 
+@pytest.mark.slow  # a PDF or a statistics cross-check: left out of the quick tier
 def test_report_export_import_round_trip(run: object, tmp_path: Path) -> None:
     """`diary report` writes a PDF; `diary export` then `diary import` into an empty diary gives the same export."""
     for day in range(1, 6):

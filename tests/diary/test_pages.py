@@ -152,6 +152,7 @@ def test_edit_and_delete_an_episode(browser: TestClient) -> None:
     assert "Deleted." in gone.text and "0 in all" in gone.text
 
 
+@pytest.mark.slow  # a PDF or a statistics cross-check: left out of the quick tier
 def test_other_pages_render(browser: TestClient) -> None:
     """Day, medicines, symptoms, saved assessments, trends, report, import and account pages render."""
     sign_up(browser)

@@ -211,6 +211,7 @@ def test_account_deletion_removes_measurements(client: TestClient, db: Database,
     assert len(client.get(TREMOR, headers=keeper).json()) == 1
 
 
+@pytest.mark.slow  # a PDF or a statistics cross-check: left out of the quick tier
 @pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils is not installed")
 def test_stored_measurement_appears_in_the_report_pdf(
     client: TestClient, make_user: Any, five_hz: Any, tmp_path: Path
