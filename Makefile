@@ -54,7 +54,7 @@ test: lint typecheck unit
 
 # The quick tier (about a minute of CPU): no browser, no PostgreSQL, no slow files; `make test` runs everything.
 test-fast: $(VENV)/.installed-dev
-	$(BIN)/pytest -q --fast
+	$(BIN)/pytest -q --fast -n auto
 
 # hpo3 (the HPO ontology that `kb check` validates ids against) comes with the dev install.
 kb-check: $(VENV)/.installed-dev
