@@ -116,6 +116,7 @@ BAD_EPISODES = {
     "unknown side": {"side": "middle"},
     "unknown movement": {"movement": "wobble"},
     "1 MB of notes": {"notes": "x" * 1_000_000},
+    "NUL in the notes": {"notes": "calf\x00twitch"},
     "unknown field": {"intesity": 3},
     "missing intensity": {"intensity": None},
 }
@@ -195,12 +196,13 @@ def test_bad_day_is_refused(
         {"name": "", "start": "2026-10-01"},
         {"name": "X"},
         {"name": "X", "start": 20261001},
+        {"name": "Sert\x00raline", "start": "2026-10-01"},
     ],
 )
 def test_bad_medication_is_refused(
     client: TestClient, auth: dict[str, str], check_error: Any, body: dict[str, Any]
 ) -> None:
-    """Future starts, stops before starts, empty names and missing or mistyped dates: 422, nothing stored."""
+    """Future starts, stops before starts, empty or NUL-holding names, missing or mistyped dates: 422, none stored."""
     check_error(client.post("/api/v1/diary/medications", json=body, headers=auth), 422)
     assert client.get("/api/v1/diary/medications", headers=auth).json() == []
 
@@ -327,3 +329,10 @@ def test_delete_account_deletes_everything(
             )
             assert orphans == 0
     assert len(client.get(EPISODES, headers=keeper).json()) == 1
+
+
+def test_symptom_with_a_nul_character_is_refused(client: TestClient, auth: dict[str, str], check_error: Any) -> None:
+    """A NUL character in a symptom entry is a 422 on both databases (PostgreSQL cannot store one), nothing kept."""
+    body = {"date": "2026-10-02", "symptom": "weakness", "notes": "left\x00hand"}
+    check_error(client.post("/api/v1/diary/symptoms", json=body, headers=auth), 422)
+    assert client.get("/api/v1/diary/symptoms", headers=auth).json() == []

@@ -55,10 +55,28 @@ Count = Annotated[int, Field(strict=True, ge=1, le=100_000, description="how man
 Seconds = Annotated[float, Field(strict=True, ge=0, le=86_400, description="how long it lasted, in seconds")]
 
 
+def _holds_nul(value: Any) -> bool:
+    """Whether a text anywhere in the input holds a NUL character (PostgreSQL cannot store one)."""
+    if isinstance(value, str):
+        return "\x00" in value
+    if isinstance(value, dict):
+        return any(_holds_nul(k) or _holds_nul(v) for k, v in value.items())
+    if isinstance(value, (list, tuple)):
+        return any(_holds_nul(v) for v in value)
+    return False
+
+
 class Strict(BaseModel):
-    """Unknown fields are refused (a typo must not be silently dropped)."""
+    """Unknown fields are refused (a typo must not be silently dropped), and so is a NUL character in any text."""
 
     model_config = ConfigDict(extra="forbid", str_max_length=100_000)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _no_nul(cls, data: Any) -> Any:
+        if _holds_nul(data):
+            raise PydanticCustomError("nul_character", "text must not contain NUL characters")
+        return data
 
 
 def _body_part(value: Any) -> Any:
