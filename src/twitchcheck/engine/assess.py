@@ -26,7 +26,8 @@ from twitchcheck.engine.firstscreen import (
 from twitchcheck.engine.model import FloatArray, Model
 from twitchcheck.engine.result import Assessment
 from twitchcheck.engine.triage import TriageResult, triage
-from twitchcheck.kb.schema import TRIAGE_ORDER, Advice, Condition, Presentation
+from twitchcheck.kb.policy_schema import Presentation
+from twitchcheck.kb.schema import TRIAGE_ORDER, Advice, Condition
 
 
 def round_to_sum(probs: FloatArray, decimals: int = 4) -> list[float]:

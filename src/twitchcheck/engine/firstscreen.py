@@ -17,7 +17,8 @@ from typing import Any, Literal
 
 from twitchcheck.engine.evidence import EvidenceItem
 from twitchcheck.engine.model import Model
-from twitchcheck.kb.schema import TRIAGE_ORDER, Finding, Sentences
+from twitchcheck.kb.policy_schema import Sentences
+from twitchcheck.kb.schema import TRIAGE_ORDER, Finding
 
 # Simple fractions people read at a glance (Gigerenzer's natural frequencies), for chances of 10 % or more.
 FRACTIONS = ((1, 10), (1, 5), (1, 4), (1, 3), (2, 5), (1, 2), (3, 5), (2, 3), (3, 4), (4, 5), (9, 10), (19, 20))

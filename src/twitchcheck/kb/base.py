@@ -5,18 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from twitchcheck.kb.schema import (
-    Advice,
-    BodySite,
-    Condition,
-    Finding,
-    MedicalTest,
-    Movement,
-    RedFlagRule,
-    SeedCoverage,
-    Source,
-    TriagePolicy,
-)
+from twitchcheck.kb.policy_schema import SeedCoverage, TriagePolicy
+from twitchcheck.kb.schema import Advice, BodySite, Condition, Finding, MedicalTest, Movement, RedFlagRule, Source
 
 
 @dataclass(frozen=True)

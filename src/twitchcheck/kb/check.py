@@ -10,7 +10,8 @@ from collections.abc import Iterable, Iterator
 
 from twitchcheck.contract import CONTRACT_CONDITION_IDS, CONTRACT_FINDING_IDS
 from twitchcheck.kb.base import KnowledgeBase, KnowledgeBaseError
-from twitchcheck.kb.schema import MOVEMENT_IDS, TRIAGE_ORDER, Basis, Finding, RuleCondition, SeedItem
+from twitchcheck.kb.policy_schema import SeedItem
+from twitchcheck.kb.schema import MOVEMENT_IDS, TRIAGE_ORDER, Basis, Finding, RuleCondition
 
 P_MIN, P_MAX = 0.001, 0.999
 SUM_TOLERANCE = 0.011

@@ -16,18 +16,8 @@ from twitchcheck.kb.base import KnowledgeBase, KnowledgeBaseError
 from twitchcheck.kb.cache import cached
 from twitchcheck.kb.check import integrity_faults
 from twitchcheck.kb.files import YAMLError, read_yaml
-from twitchcheck.kb.schema import (
-    Advice,
-    BodySite,
-    Condition,
-    Finding,
-    MedicalTest,
-    Movement,
-    RedFlagRule,
-    SeedCoverage,
-    Source,
-    TriagePolicy,
-)
+from twitchcheck.kb.policy_schema import SeedCoverage, TriagePolicy
+from twitchcheck.kb.schema import Advice, BodySite, Condition, Finding, MedicalTest, Movement, RedFlagRule, Source
 
 __all__ = ["DATA_DIR", "KnowledgeBase", "KnowledgeBaseError", "load_knowledge_base", "read_knowledge_base"]
 
