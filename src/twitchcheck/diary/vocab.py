@@ -13,7 +13,8 @@ from typing import Any
 
 import yaml
 
-from twitchcheck.kb.schema import MOVEMENT_IDS, BodySite
+from twitchcheck.kb.movement_schema import BodySite
+from twitchcheck.kb.schema import MOVEMENT_IDS
 
 SIDES: tuple[str, ...] = ("left", "right", "both", "none")
 MOVEMENTS: tuple[str, ...] = MOVEMENT_IDS

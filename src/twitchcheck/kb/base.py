@@ -5,8 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from twitchcheck.kb.movement_schema import BodySite, Movement
 from twitchcheck.kb.policy_schema import SeedCoverage, TriagePolicy
-from twitchcheck.kb.schema import Advice, BodySite, Condition, Finding, MedicalTest, Movement, RedFlagRule, Source
+from twitchcheck.kb.schema import Advice, Condition, Finding, MedicalTest, RedFlagRule, Source
 
 
 @dataclass(frozen=True)

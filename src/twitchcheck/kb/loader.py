@@ -16,8 +16,9 @@ from twitchcheck.kb.base import KnowledgeBase, KnowledgeBaseError
 from twitchcheck.kb.cache import cached
 from twitchcheck.kb.check import integrity_faults
 from twitchcheck.kb.files import YAMLError, read_yaml
+from twitchcheck.kb.movement_schema import BodySite, Movement
 from twitchcheck.kb.policy_schema import SeedCoverage, TriagePolicy
-from twitchcheck.kb.schema import Advice, BodySite, Condition, Finding, MedicalTest, Movement, RedFlagRule, Source
+from twitchcheck.kb.schema import Advice, Condition, Finding, MedicalTest, RedFlagRule, Source
 
 __all__ = ["DATA_DIR", "KnowledgeBase", "KnowledgeBaseError", "load_knowledge_base", "read_knowledge_base"]
 
