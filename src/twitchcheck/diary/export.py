@@ -68,23 +68,8 @@ CSV_COLUMNS = (
     "notes",
     "saved_at",
     "assessment",
-    # tremor measurements (duration_s is shared with episodes)
-    "recorded_at",
-    "task",
-    "verdict",
-    "frequency_hz",
-    "amplitude_m_s2",
-    "displacement_cm",
-    "frequency_sd_hz",
-    "steady",
-    "stands_out",
-    "detection_limit_m_s2",
-    "sample_rate_hz",
-    "summary",
-    "spectrum",
-    "trace",
-    "evidence",
-    "note",
+    # tremor measurements, as their store exports them (uid and duration_s are shared with the records above)
+    *(name for name in tremor_store.EXPORT_FIELDS if name not in {"uid", "duration_s"}),
 )
 INTEGERS = {"count", "intensity", "stress", "severity"}
 FLOATS = {"duration_s", "sleep_hours", "caffeine_mg", "alcohol_units", "exercise_minutes"}
