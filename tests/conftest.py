@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 import os
+import socket
+import subprocess
+import sys
 import tempfile
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -90,3 +97,39 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         marked = [any(i.get_closest_marker(m) for m in ("slow", "browser", "postgres")) for i in items]
         config.hook.pytest_deselected(items=[i for i, out in zip(items, marked, strict=True) if out])
         items[:] = [i for i, out in zip(items, marked, strict=True) if not out]
+
+
+@contextmanager
+def _running_app(factory: str, env: dict[str, str] | None = None, ready: str = "/healthz") -> Iterator[str]:
+    """The web app (a factory in ``twitchcheck.web.app``) in uvicorn on a free loopback port, until the block ends."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = int(probe.getsockname()[1])
+    base = f"http://127.0.0.1:{port}"
+    command = [sys.executable, "-m", "uvicorn", f"twitchcheck.web.app:{factory}", "--factory"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
+    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            try:
+                with urllib.request.urlopen(base + ready, timeout=2):
+                    break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(f"the web app ({factory}) did not start") from None
+                time.sleep(0.3)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@pytest.fixture(scope="session")
+def app_server() -> Callable[..., AbstractContextManager[str]]:
+    """Start the web app for the browser tests: ``with app_server("create_app", env) as base: ...``."""
+    return _running_app

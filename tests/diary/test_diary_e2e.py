@@ -13,10 +13,6 @@ import json
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import time
 import urllib.request
 import uuid
 from collections.abc import Iterator
@@ -40,41 +36,14 @@ PASSWORD = "a good long password for tests"
 MIN_TEXT_PX = 12
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
+def server(app_server: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     env = os.environ | {
         "TWITCHCHECK_DATABASE_URL": f"sqlite:///{tmp_path_factory.mktemp('e2e')}/diary.db",
         "TWITCHCHECK_RATE_LIMIT": "off",
     }
-    command = [sys.executable, "-m", "uvicorn", "twitchcheck.web.app:create_diary_app", "--factory"]
-    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning"]
-    proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    try:
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/readyz", timeout=2):
-                    break
-            except OSError:
-                if proc.poll() is not None or time.monotonic() > deadline:
-                    raise RuntimeError("the diary app did not start") from None
-                time.sleep(0.3)
+    with app_server("create_diary_app", env, ready="/readyz") as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
 
 
 @pytest.fixture(scope="module")
